@@ -1,0 +1,3 @@
+"""Organiser administration, one module per area."""
+
+from . import events  # noqa: F401

@@ -1,0 +1,45 @@
+from .common import (
+    AttendanceIntent,
+    AttendanceMode,
+    ConsentRecord,
+    ContactDetails,
+    OrganisationType,
+)
+from .events import Event, EventFormat, Session, SessionKind
+from .matchmaking import (
+    ApplicantType,
+    ApplicationCall,
+    ApplicationStatus,
+    EligibilityDeclaration,
+    ExpressionOfInterest,
+    Invitation,
+    Sector,
+)
+from .registrations import Registration, RegistrationSource, RegistrationStatus
+from .reporting import ExportRecord
+from .surveys import InterestSurvey, SurveyResponse
+
+__all__ = [
+    "ApplicantType",
+    "ApplicationCall",
+    "ApplicationStatus",
+    "AttendanceIntent",
+    "AttendanceMode",
+    "ConsentRecord",
+    "ContactDetails",
+    "EligibilityDeclaration",
+    "Event",
+    "EventFormat",
+    "ExportRecord",
+    "ExpressionOfInterest",
+    "InterestSurvey",
+    "Invitation",
+    "OrganisationType",
+    "Registration",
+    "RegistrationSource",
+    "RegistrationStatus",
+    "Sector",
+    "Session",
+    "SessionKind",
+    "SurveyResponse",
+]

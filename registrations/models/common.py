@@ -1,0 +1,67 @@
+"""Choices and field groups shared by surveys, registrations and applications."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from registrations.tokens import TOKEN_LENGTH, new_token
+
+
+class OrganisationType(models.TextChoices):
+    CLUSTER = "cluster", _("Cluster organisation")
+    PUBLIC_AUTHORITY = "public_authority", _("Public authority / policy maker")
+    RESEARCH = "research", _("Research or academia")
+    COMPANY = "company", _("Company")
+    OTHER = "other", _("Other")
+
+
+class AttendanceMode(models.TextChoices):
+    ON_SITE = "on_site", _("On site")
+    ONLINE = "online", _("Online")
+
+
+class AttendanceIntent(models.TextChoices):
+    ON_SITE = "on_site", _("On site")
+    ONLINE = "online", _("Online")
+    UNDECIDED = "undecided", _("Not sure yet")
+
+
+def private_token_field():
+    return models.CharField(
+        _("private link token"),
+        max_length=TOKEN_LENGTH,
+        unique=True,
+        default=new_token,
+        editable=False,
+    )
+
+
+class ContactDetails(models.Model):
+    """Who a person is: the same fields in the survey and the registration."""
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email"), max_length=254)
+    organisation = models.CharField(_("organisation"), max_length=200)
+    organisation_type = models.CharField(
+        _("organisation type"), max_length=32, choices=OrganisationType.choices
+    )
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    country = CountryField(_("country"))
+
+    class Meta:
+        abstract = True
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class ConsentRecord(models.Model):
+    """Which version of the privacy notice a person accepted, and when."""
+
+    consent_version = models.CharField(_("privacy notice version"), max_length=32)
+    consented_at = models.DateTimeField(_("consent given at"))
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,167 @@
+"""The matchmaking call: expressions of interest, eligibility review and invitations."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .common import ConsentRecord, private_token_field
+from .events import Event
+from .registrations import Registration
+
+
+class ApplicationCall(models.Model):
+    """An event's call for expressions of interest."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="call")
+    intro = models.TextField(_("introduction"), blank=True)
+    is_open = models.BooleanField(_("open"), default=False)
+    eligible_countries = CountryField(
+        _("eligible countries"),
+        multiple=True,
+        blank=True,
+        help_text=_("Countries of establishment that may apply. Empty: any country."),
+    )
+
+    class Meta:
+        verbose_name = _("call for expressions of interest")
+        verbose_name_plural = _("calls for expressions of interest")
+
+    def __str__(self) -> str:
+        return f"Call: {self.event}"
+
+
+class EligibilityDeclaration(models.Model):
+    """A statement applicants declare true, configured per call by the organiser."""
+
+    call = models.ForeignKey(ApplicationCall, on_delete=models.CASCADE, related_name="declarations")
+    text = models.CharField(_("text"), max_length=500)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("eligibility declaration")
+        verbose_name_plural = _("eligibility declarations")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Sector(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApplicantType(models.TextChoices):
+    CLUSTER = "cluster", _("Cluster organisation")
+    BUSINESS_NETWORK = "business_network", _("Business network organisation")
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ELIGIBLE = "eligible", _("Eligible")
+    NOT_ELIGIBLE = "not_eligible", _("Not eligible")
+    RESERVE = "reserve", _("Reserve list")
+
+
+class ExpressionOfInterest(ConsentRecord):
+    """A cluster organisation's application; one per organisation (email or legal name)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="applications")
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    country = CountryField(_("country of establishment"))
+    eccp_profile_url = models.URLField(_("ECCP profile URL"), blank=True)
+    eccp_registration_requested = models.BooleanField(
+        _("ECCP registration requested"), default=False
+    )
+    organisation_type = models.CharField(
+        _("organisation type"), max_length=32, choices=ApplicantType.choices
+    )
+    sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), related_name="+")
+    members_count = models.PositiveIntegerField(_("number of members"))
+    offers = models.TextField(_("what the organisation offers"), max_length=2000)
+    seeks = models.TextField(_("what the organisation seeks"), max_length=2000)
+    contact_first_name = models.CharField(_("contact first name"), max_length=100)
+    contact_last_name = models.CharField(_("contact last name"), max_length=100)
+    contact_job_title = models.CharField(_("contact job title"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact email"), max_length=254)
+    declarations_confirmed = models.ManyToManyField(
+        EligibilityDeclaration,
+        verbose_name=_("declarations confirmed"),
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("review status"),
+        max_length=16,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.SUBMITTED,
+        editable=False,
+    )
+    decision_reason = models.TextField(
+        _("reason given to the applicant"), blank=True, editable=False
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
+    token = private_token_field()
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("expression of interest")
+        verbose_name_plural = _("expressions of interest")
+        constraints = [
+            models.UniqueConstraint(
+                "event", Lower("contact_email"), name="one_application_per_email"
+            ),
+            models.UniqueConstraint(
+                "event", Lower("legal_name"), name="one_application_per_legal_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.legal_name} ({self.get_status_display()})"
+
+
+class Invitation(models.Model):
+    """A single-use link that lets an eligible applicant register for an invitation-only event."""
+
+    application = models.OneToOneField(
+        ExpressionOfInterest, on_delete=models.CASCADE, related_name="invitation"
+    )
+    token = private_token_field()
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
+    send_count = models.PositiveSmallIntegerField(_("times sent"), default=0)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    registration = models.OneToOneField(
+        Registration,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitation",
+        help_text=_("Set when the link has been used."),
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"Invitation: {self.application.legal_name}"

@@ -1,0 +1,1 @@
+"""State changes, one module per process; each public function is one transaction."""

@@ -1,0 +1,32 @@
+"""Public event pages: list, detail, calendar file."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from registrations import selectors
+from registrations.calendar import event_calendar, event_location
+
+
+def event_list(request: HttpRequest) -> HttpResponse:
+    upcoming, past = selectors.upcoming_and_past_events()
+    return render(request, "registrations/event_list.html", {"upcoming": upcoming, "past": past})
+
+
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    event = selectors.published_event(slug=slug)
+    return render(
+        request,
+        "registrations/event_detail.html",
+        {
+            "event": event,
+            "location": event_location(event),
+            "next_step": selectors.event_next_step(event=event),
+        },
+    )
+
+
+def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    event = selectors.published_event(slug=slug)
+    response = HttpResponse(event_calendar(event), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response

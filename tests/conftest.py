@@ -1,0 +1,22 @@
+import pytest
+from django.db import connection
+
+
+@pytest.fixture
+def organiser(django_user_model):
+    return django_user_model.objects.create_superuser(
+        "organiser", "organiser@example.org", "correct horse battery staple"
+    )
+
+
+@pytest.fixture
+def admin_client_for(client, organiser):
+    """A test client logged in as an organiser (superuser)."""
+    client.force_login(organiser)
+    return client
+
+
+@pytest.fixture
+def on_postgresql(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://...")

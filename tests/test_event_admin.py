@@ -1,0 +1,137 @@
+"""Organisers manage events and their programme in the admin; dates are validated."""
+
+import pytest
+from django.urls import reverse
+
+from registrations.models import Event
+from tests.factories import make_event
+
+pytestmark = pytest.mark.django_db
+
+
+def event_form_data(**overrides):
+    data = {
+        "title": "Cluster Forum Łódź",
+        "slug": "cluster-forum-lodz",
+        "summary": "Clusters in Central Europe.",
+        "description": "",
+        "organisers": "ECCP",
+        "audience": "Cluster managers",
+        "format": "hybrid",
+        "timezone": "Europe/Warsaw",
+        "start_0": "2030-05-10",
+        "start_1": "09:00",
+        "end_0": "2030-05-11",
+        "end_1": "17:00",
+        "venue": "EC1",
+        "city": "Łódź",
+        "country": "PL",
+        "onsite_capacity": "80",
+        "online_capacity": "",
+        "registration_opens_at_0": "",
+        "registration_opens_at_1": "",
+        "registration_closes_at_0": "",
+        "registration_closes_at_1": "",
+        "is_published": "on",
+        "more_info_url": "",
+        "sessions-TOTAL_FORMS": "0",
+        "sessions-INITIAL_FORMS": "0",
+        "sessions-MIN_NUM_FORMS": "0",
+        "sessions-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def with_session(data, start_date, start_time, end_date, end_time):
+    return {
+        **data,
+        "sessions-TOTAL_FORMS": "1",
+        "sessions-0-title": "Opening plenary",
+        "sessions-0-kind": "plenary",
+        "sessions-0-format": "hybrid",
+        "sessions-0-start_0": start_date,
+        "sessions-0-start_1": start_time,
+        "sessions-0-end_0": end_date,
+        "sessions-0-end_1": end_time,
+        "sessions-0-description": "",
+    }
+
+
+def test_organiser_creates_an_event_with_its_programme(admin_client_for):
+    data = with_session(event_form_data(), "2030-05-10", "09:30", "2030-05-10", "11:00")
+
+    response = admin_client_for.post(reverse("admin:registrations_event_add"), data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    event = Event.objects.get(slug="cluster-forum-lodz")
+    assert event.sessions.get().title == "Opening plenary"
+
+
+def test_event_that_ends_before_it_starts_is_refused_with_a_clear_error(admin_client_for):
+    data = event_form_data(end_0="2030-05-09")
+
+    response = admin_client_for.post(reverse("admin:registrations_event_add"), data)
+
+    assert response.status_code == 200
+    assert "The event must end after it starts." in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_session_outside_the_events_dates_is_refused(admin_client_for):
+    data = with_session(event_form_data(), "2030-05-12", "09:30", "2030-05-12", "11:00")
+
+    response = admin_client_for.post(reverse("admin:registrations_event_add"), data)
+
+    assert response.status_code == 200
+    assert "The session must take place within the event" in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_session_that_ends_before_it_starts_is_refused(admin_client_for):
+    data = with_session(event_form_data(), "2030-05-10", "11:00", "2030-05-10", "10:00")
+
+    response = admin_client_for.post(reverse("admin:registrations_event_add"), data)
+
+    assert response.status_code == 200
+    assert "The session must end after it starts." in response.content.decode()
+
+
+def test_unknown_time_zone_is_refused(admin_client_for):
+    response = admin_client_for.post(
+        reverse("admin:registrations_event_add"), event_form_data(timezone="Europe/Atlantis")
+    )
+
+    assert response.status_code == 200
+    assert "is not a known time zone" in response.content.decode()
+
+
+def test_on_site_event_needs_a_venue_and_city(admin_client_for):
+    response = admin_client_for.post(
+        reverse("admin:registrations_event_add"), event_form_data(venue="", city="")
+    )
+
+    assert response.status_code == 200
+    assert "needs a venue and a city" in response.content.decode()
+
+
+def test_existing_events_dates_are_edited_in_its_own_time_zone(admin_client_for):
+    event = make_event(timezone="Europe/Helsinki")
+    url = reverse("admin:registrations_event_change", args=[event.pk])
+
+    response = admin_client_for.get(url)
+
+    local_start = event.start.astimezone(event.tzinfo)
+    assert f'value="{local_start:%H:%M:%S}"' in response.content.decode()
+
+
+def test_event_list_in_admin_filters_and_searches(admin_client_for):
+    make_event(title="Cluster Days Järvenpää", format="in_person")
+    make_event(title="Online Cluster Café", format="online", venue="", city="", country="")
+    url = reverse("admin:registrations_event_changelist")
+
+    by_format = admin_client_for.get(url, {"format__exact": "online"})
+    by_search = admin_client_for.get(url, {"q": "Järvenpää"})
+
+    assert [e.title for e in by_format.context["cl"].result_list] == ["Online Cluster Café"]
+    assert [e.title for e in by_search.context["cl"].result_list] == ["Cluster Days Järvenpää"]
