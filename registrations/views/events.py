@@ -1,5 +1,6 @@
 """Public event pages: list, detail, calendar file."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -30,3 +31,9 @@ def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(event_calendar(event), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
     return response
+
+
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "registrations/privacy.html", {"version": settings.PRIVACY_NOTICE_VERSION}
+    )

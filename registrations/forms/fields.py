@@ -1,0 +1,64 @@
+"""Form fields shared by the public forms: clean single-line text, long text, consent."""
+
+import unicodedata
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+
+def _has_control_characters(value: str, allowed: str = "") -> bool:
+    return any(unicodedata.category(char) == "Cc" and char not in allowed for char in value)
+
+
+def reject_control_characters_single_line(value: str) -> None:
+    if _has_control_characters(value):
+        raise ValidationError(
+            _("Please use a single line, without line breaks, tabs or control characters."),
+            code="control_characters",
+        )
+
+
+def reject_control_characters_multi_line(value: str) -> None:
+    if _has_control_characters(value, allowed="\n\r\t"):
+        raise ValidationError(
+            _("Please remove control characters from this text."), code="control_characters"
+        )
+
+
+class SingleLineField(forms.CharField):
+    """Text on one line; surrounding spaces are trimmed, so only spaces counts as empty."""
+
+    default_validators = [reject_control_characters_single_line]
+
+
+class MultiLineField(forms.CharField):
+    widget = forms.Textarea(attrs={"rows": 4})
+    default_validators = [reject_control_characters_multi_line]
+
+
+class PrivacyConsentField(forms.BooleanField):
+    """A required, unticked consent box that links to the privacy notice."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "label",
+            format_html(
+                'I agree that my data is processed as described in the <a href="{}">privacy '
+                "notice</a> (version {}).",
+                reverse_lazy("registrations:privacy"),
+                settings.PRIVACY_NOTICE_VERSION,
+            ),
+        )
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": _(
+                    "Please agree to the privacy notice; we cannot store your answer without it."
+                )
+            },
+        )
+        super().__init__(required=True, **kwargs)
