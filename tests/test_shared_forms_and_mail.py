@@ -51,7 +51,8 @@ def test_privacy_notice_page_names_its_version(client, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_mail_is_sent_only_after_commit_and_never_for_a_rolled_back_change(tmp_path, settings):
-    settings.TEMPLATES[0]["DIRS"] = [tmp_path, *settings.TEMPLATES[0]["DIRS"]]
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [tmp_path, *engine["DIRS"]]}]
     folder = tmp_path / "registrations" / "email"
     folder.mkdir(parents=True)
     (folder / "hello_subject.txt").write_text("Hello {{ name }}\n")
