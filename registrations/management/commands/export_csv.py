@@ -1,0 +1,36 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from registrations.exports import KINDS, export_csv_chunks
+from registrations.models import Event
+from registrations.services.reporting import export_record
+
+
+class Command(BaseCommand):
+    help = (
+        "Write an event's survey responses, registrations or expressions of interest "
+        "(applications) as CSV: UTF-8 with a byte-order mark, safe to open in a spreadsheet. "
+        "Columns are listed in README.md."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=sorted(KINDS), help="What to export.")
+        parser.add_argument("--event", required=True, metavar="SLUG", help="The event's slug.")
+        parser.add_argument(
+            "--output", metavar="FILE", help="Write to this file instead of standard output."
+        )
+
+    def handle(self, *args, kind, event, output=None, **options):
+        try:
+            event = Event.objects.get(slug=event)
+        except Event.DoesNotExist:
+            raise CommandError(f"No event with the slug “{event}”.") from None
+        export_kind = KINDS[kind]
+        queryset = export_kind.model.objects.filter(**export_kind.event_filter(event))
+        export_record(kind=kind, via="command", event=event, filters=f"event={event.slug}")
+        chunks = export_csv_chunks(export_kind, queryset)
+        if output:
+            with open(output, "w", encoding="utf-8", newline="") as file:
+                file.writelines(chunks)
+        else:
+            for chunk in chunks:
+                self.stdout.write(chunk, ending="")
