@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from registrations.models import Event, Session
 
+from .event_report import EventReportMixin
+
 
 class SessionInline(admin.TabularInline):
     model = Session
@@ -12,7 +14,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(EventReportMixin, admin.ModelAdmin):
     list_display = ["title", "start", "format", "city", "is_published", "invitation_only"]
     list_filter = ["format", "is_published", "invitation_only", "country"]
     search_fields = ["title", "slug", "city", "organisers"]
