@@ -66,17 +66,39 @@ def registrations_csv(event) -> list[dict[str, str]]:
     return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
+def export_text_cells(values: list[str]) -> list[dict[str, str]]:
+    """Each value in every free-text column of a registration (and a session title)."""
+    event = make_event()
+    for value in values:
+        make_registration(
+            event,
+            first_name=value,
+            last_name=value,
+            organisation=value,
+            job_title=value,
+            dietary_needs=value,
+            sessions=[make_session(event, title=value)],
+        )
+    return registrations_csv(event)
+
+
+TEXT_COLUMNS = ["First name", "Last name", "Organisation", "Job title", "Dietary needs", "Sessions"]
+
+
 def test_formula_payloads_are_neutralised_and_read_back_with_the_csv_module():
-    rows = read_csv("".join(csv_text_chunks(["Value"], ([p] for p in FORMULA_PAYLOADS))))
-    read_back = [row[0] for row in rows[1:]]
-    assert read_back == ["'" + payload for payload in FORMULA_PAYLOADS]
+    rows = export_text_cells(FORMULA_PAYLOADS)
+    expected = {"'" + payload for payload in FORMULA_PAYLOADS}
+    for column in TEXT_COLUMNS:
+        assert {row[column] for row in rows} == expected, column
 
 
 def test_numbers_and_emails_stay_readable():
-    rows = read_csv("".join(csv_text_chunks(["Value"], ([v] for v in READABLE))))
-    assert [row[0] for row in rows[1:]] == READABLE
-    assert spreadsheet_safe("") == ""
-    assert spreadsheet_safe("   ") == "   "
+    rows = export_text_cells(READABLE)
+    for column in TEXT_COLUMNS:
+        assert {row[column] for row in rows} == set(READABLE), column
+    assert rows[0]["Registration ID"].isdigit()
+    assert [spreadsheet_safe(v) for v in ["", "   ", " x", " -5"]] == ["", "   ", " x", " -5"]
+    assert spreadsheet_safe(" =1") == "' =1"
 
 
 def test_registration_columns_labels_dates_and_joined_sessions():
@@ -163,6 +185,15 @@ def test_application_columns_join_sectors_by_name():
     assert row["Organisation type"] == "Cluster organisation"
     assert row["Review status"] == "Submitted"
     assert row["ECCP registration requested"] == "No"
+
+
+def test_writer_quotes_commas_quotes_and_newlines_for_excel():
+    rows = [["Müller, Jürgen", 'Say "hi"', "line one\nline two", 42]]
+    document = "".join(csv_text_chunks(["A", "B", "C", "D"], rows))
+    assert document == (
+        '\ufeffA,B,C,D\r\n"Müller, Jürgen","Say ""hi""","line one\nline two",42\r\n'
+    )
+    assert read_csv(document)[1] == ["Müller, Jürgen", 'Say "hi"', "line one\nline two", "42"]
 
 
 def test_encoded_output_is_utf8_with_bom_and_excel_line_endings():
