@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.test import override_settings
 from django.urls import reverse
 
 from registrations.models import AttendanceMode, ExportRecord, Registration, RegistrationStatus
@@ -152,3 +153,15 @@ def test_other_kinds_export_all(client, staff, model_name, make, expected):
     rows = rows_of(response)
     assert len(rows) == 1
     assert expected in rows[0]
+
+
+def test_export_log_is_read_only_in_the_admin(admin_client_for, organiser):
+    ExportRecord.objects.create(kind="registrations", via="command", filters="event=x")
+    with override_settings(ROOT_URLCONF="eventsite.urls"):
+        changelist = reverse("admin:registrations_exportrecord_changelist")
+        response = admin_client_for.get(changelist)
+        assert response.status_code == 200
+        assert "event=x" in response.content.decode()
+        assert (
+            admin_client_for.get(reverse("admin:registrations_exportrecord_add")).status_code == 403
+        )

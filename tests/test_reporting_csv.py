@@ -4,6 +4,7 @@ import csv
 import io
 import types
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -214,3 +215,10 @@ def test_export_streams_lazily_in_batches():
     header_chunk = next(chunks)
     assert header_chunk.count("\r\n") == 1
     assert "".join(chunks).count("\r\n") == 3
+
+
+@pytest.mark.parametrize("kind", [SURVEY_RESPONSES, REGISTRATIONS, APPLICATIONS])
+def test_readme_documents_the_columns(kind):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    headers = [column.header for column in kind.columns(kind.model.objects.none())]
+    assert f"| `{kind.slug}` | {', '.join(headers)} |" in readme

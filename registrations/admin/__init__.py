@@ -1,3 +1,6 @@
 """Organiser administration, one module per area."""
 
-from . import events  # noqa: F401
+from . import (
+    events,  # noqa: F401
+    reporting,  # noqa: F401
+)
