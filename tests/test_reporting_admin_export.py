@@ -165,3 +165,22 @@ def test_export_log_is_read_only_in_the_admin(admin_client_for, organiser):
         assert (
             admin_client_for.get(reverse("admin:registrations_exportrecord_add")).status_code == 403
         )
+
+
+def test_export_selected_across_the_filtered_list(client, staff, forum):
+    grant_view(staff, "registration")
+    client.force_login(staff)
+    online = forum.registrations.filter(attendance_mode=AttendanceMode.ONLINE)
+
+    response = client.post(
+        url(CHANGELIST) + "?attendance_mode__exact=online",
+        {
+            "action": "export_selected_csv",
+            "select_across": "1",
+            "_selected_action": [online.first().pk],
+        },
+    )
+
+    assert sorted(row["Last name"] for row in rows_of(response)) == ["Järvenpää", "Wójcik"]
+    filters = ExportRecord.objects.get().filters
+    assert filters == "all selected across the list: attendance_mode__exact=online"
