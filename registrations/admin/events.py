@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from registrations.models import Event, Session
 
+from .surveys import InterestSurveyInline
+
 
 class SessionInline(admin.TabularInline):
     model = Session
@@ -18,7 +20,7 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "city", "organisers"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start"
-    inlines = [SessionInline]
+    inlines = [SessionInline, InterestSurveyInline]
     readonly_fields = ["registration_opened_at", "registration_opened_by"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "description", "organisers", "audience"]}),
