@@ -24,7 +24,9 @@ from tests.factories_survey import make_response, make_survey, survey_answer, su
 
 pytestmark = pytest.mark.django_db
 
-SURVEY_MESSAGE = "Registration is not open yet. Tell us whether you plan to come, on site or online."
+SURVEY_MESSAGE = (
+    "Registration is not open yet. Tell us whether you plan to come, on site or online."
+)
 
 
 def survey_url(survey):
