@@ -4,12 +4,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registrations.models import AttendanceIntent, Event, InterestSurvey, SurveyResponse
+from registrations.tokens import is_well_formed_token
 
 
 def published_events() -> QuerySet[Event]:
@@ -97,4 +99,6 @@ def published_event_survey(*, slug: str) -> InterestSurvey:
 
 def survey_response_by_token(*, token: str) -> SurveyResponse:
     """The answer behind a private link; any unknown or malformed token is the same 404."""
+    if not is_well_formed_token(token):
+        raise Http404
     return get_object_or_404(SurveyResponse.objects.select_related("survey__event"), token=token)
