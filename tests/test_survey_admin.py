@@ -108,9 +108,21 @@ def test_event_admin_shows_the_count_per_intent(admin_client_for, survey):
 
     html = admin_client_for.get(url).content.decode()
 
-    for count in ("On site: 2", "Online: 1", "Not sure yet: 1", "Total: 4"):
+    for count in ("Open · ", "On site: 2", "Online: 1", "Not sure yet: 1", "Total: 4"):
         assert count in html
+    survey_url = reverse("admin:registrations_interestsurvey_change", args=[survey.pk])
+    assert f'href="{survey_url}"' in html
     assert f"?survey__id__exact={survey.pk}&amp;intent__exact=online" in html
+
+
+def test_event_admin_offers_to_add_a_survey_to_an_event_without_one(admin_client_for):
+    event = make_event()
+    url = reverse("admin:registrations_event_change", args=[event.pk])
+
+    html = admin_client_for.get(url).content.decode()
+
+    add_url = reverse("admin:registrations_interestsurvey_add")
+    assert f'href="{add_url}?event={event.pk}"' in html
 
 
 def test_the_count_per_intent_is_one_query_whatever_the_number_of_answers(admin_client_for, survey):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registrations.models import Event, Session
 
-from .surveys import InterestSurveyInline
+from .surveys import event_survey_panel
 
 
 class SessionInline(admin.TabularInline):
@@ -20,8 +20,8 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "city", "organisers"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start"
-    inlines = [SessionInline, InterestSurveyInline]
-    readonly_fields = ["registration_opened_at", "registration_opened_by"]
+    inlines = [SessionInline]
+    readonly_fields = ["registration_opened_at", "registration_opened_by", "survey_answers"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "description", "organisers", "audience"]}),
         (
@@ -49,7 +49,9 @@ class EventAdmin(admin.ModelAdmin):
             },
         ),
         (_("Publication"), {"fields": ["is_published", "more_info_url"]}),
+        (_("Interest survey"), {"fields": ["survey_answers"]}),
     ]
+    survey_answers = event_survey_panel
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """Show and read an existing event's dates in the event's own time zone."""

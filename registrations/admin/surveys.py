@@ -4,11 +4,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from registrations import selectors
-from registrations.models import AttendanceIntent, InterestSurvey, SurveyResponse
+from registrations.models import AttendanceIntent, Event, InterestSurvey, SurveyResponse
 from registrations.services.survey import (
     IntentNotOffered,
     SurveyAnswer,
@@ -37,19 +37,25 @@ def answers_by_intent(survey: InterestSurvey) -> str:
     return format_html_join(" · ", '<a href="{}">{}: {}</a>', rows)
 
 
-class InterestSurveyInline(admin.StackedInline):
-    """The survey on its event's page; it is opened and closed on the survey's own page."""
-
-    model = InterestSurvey
-    extra = 0
-    max_num = 1
-    can_delete = False
-    fields = ["intro", "is_open", "answers"]
-    readonly_fields = ["is_open", "answers"]
-
-    @admin.display(description=_("answers by intent"))
-    def answers(self, survey: InterestSurvey) -> str:
-        return answers_by_intent(survey)
+@admin.display(description=_("answers and state"))
+def event_survey_panel(model_admin: admin.ModelAdmin, event: Event) -> str:
+    """A read-only panel for the Event page: the survey's state and its answers per intent."""
+    if event.pk is None:
+        return _("Save the event first; then you can add its interest survey.")
+    try:
+        survey = event.survey
+    except InterestSurvey.DoesNotExist:
+        add_url = reverse("admin:registrations_interestsurvey_add")
+        return format_html(
+            'No survey. <a href="{}?event={}">Add an interest survey</a>', add_url, event.pk
+        )
+    change_url = reverse("admin:registrations_interestsurvey_change", args=[survey.pk])
+    return format_html(
+        '{} · {}<br><a href="{}">Open, close or edit the survey</a>',
+        _("Open") if survey.is_open else _("Closed"),
+        answers_by_intent(survey),
+        change_url,
+    )
 
 
 @admin.register(InterestSurvey)
