@@ -110,7 +110,7 @@ class InterestSurveyAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{survey}: {state}.", messages.SUCCESS)
 
 
-PERSONAL_FIELDS = [
+PERSON_FIELDS = [
     "first_name",
     "last_name",
     "email",
@@ -118,7 +118,16 @@ PERSONAL_FIELDS = [
     "organisation_type",
     "job_title",
     "country",
-    "comment",
+]
+# The email identifies who answered; the rest is the record of the answer and its consent.
+ALWAYS_READ_ONLY = [
+    "survey",
+    "email",
+    "consent_version",
+    "consented_at",
+    "created_at",
+    "updated_at",
+    "registration_notice_sent_at",
 ]
 EDIT_PERSONAL_DATA = "edit_personal_data"
 
@@ -164,20 +173,7 @@ class SurveyResponseAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     fieldsets = [
         (None, {"fields": ["survey", "intent", "notify_when_registration_opens", "comment"]}),
-        (
-            _("Person"),
-            {
-                "fields": [
-                    "first_name",
-                    "last_name",
-                    "email",
-                    "organisation",
-                    "organisation_type",
-                    "job_title",
-                    "country",
-                ]
-            },
-        ),
+        (_("Person"), {"fields": PERSON_FIELDS}),
         (
             _("Record"),
             {
@@ -213,11 +209,9 @@ class SurveyResponseAdmin(admin.ModelAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
-        always = ["survey", "email", "consent_version", "consented_at", "created_at"]
-        always += ["updated_at", "registration_notice_sent_at"]
         if self.editing_personal_data(request, obj):
-            return always
-        return [*always, *(f for f in PERSONAL_FIELDS if f != "email"), "intent"]
+            return ALWAYS_READ_ONLY
+        return [*dict.fromkeys([*ALWAYS_READ_ONLY, *PERSON_FIELDS, "intent", "comment"])]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         obj = self.get_object(request, object_id) if object_id else None
