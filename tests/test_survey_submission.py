@@ -1,10 +1,12 @@
 """Answering the interest survey: the services, the pages, and every kind of bad input."""
 
+import threading
 from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -121,6 +123,55 @@ def test_a_lost_race_on_the_unique_constraint_is_answered_like_a_repeat(
     assert SurveyResponse.objects.get().pk == first.pk
     (message,) = mail.outbox
     assert private_url(first) in message.body
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_answers_with_one_email_store_one_row(on_postgresql):
+    """Both requests look up the email before either inserts; PostgreSQL's constraint decides."""
+    survey = make_survey()
+    both_looked = threading.Barrier(2, timeout=10)
+    looked_here = threading.local()
+    real_lookup = survey_services._existing_response
+    outcomes = []
+
+    lookups = []
+
+    def lookup_together(**kwargs):
+        lookups.append(kwargs)
+        found = real_lookup(**kwargs)
+        if not getattr(looked_here, "done", False):
+            looked_here.done = True
+            both_looked.wait()
+        return found
+
+    def answer(first_name):
+        try:
+            survey_response_submit(
+                survey=survey,
+                email="Anna.Mueller@example.de",
+                answer=survey_answer(first_name=first_name),
+            )
+            outcomes.append("stored")
+        except AlreadyAnswered:
+            outcomes.append("already answered")
+        finally:
+            connections.close_all()
+
+    with mock.patch.object(survey_services, "_existing_response", side_effect=lookup_together):
+        threads = [threading.Thread(target=answer, args=(name,)) for name in ("Anna", "Anne")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert sorted(outcomes) == ["already answered", "stored"]
+    assert len(lookups) == 3  # the loser looked again after the constraint refused its row
+    assert SurveyResponse.objects.count() == 1
+    assert sorted(message.subject.split(":")[0] for message in mail.outbox) == [
+        "Your answer to the interest survey",
+        "Your private link for the interest survey",
+    ]
 
 
 @pytest.mark.parametrize("closing", ["closed", "event_over"])
