@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from registrations import selectors
 from registrations.models import AttendanceIntent, Event, InterestSurvey, SurveyResponse
 from registrations.services.survey import (
+    SURVEY_ANSWER_FIELDS,
     IntentNotOffered,
     SurveyAnswer,
     SurveyError,
@@ -225,9 +226,7 @@ class SurveyResponseAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """An edit goes through the service, like a change by the person."""
-        answer = SurveyAnswer(
-            **{name: getattr(obj, name) for name in SurveyAnswer.__dataclass_fields__}
-        )
+        answer = SurveyAnswer(**{name: getattr(obj, name) for name in SURVEY_ANSWER_FIELDS})
         try:
             survey_response_change(response=obj, answer=answer, by_organiser=True)
         except SurveyError as error:

@@ -12,7 +12,7 @@ from django_countries import countries
 from registrations.forms.fields import MultiLineField, PrivacyConsentField, SingleLineField
 from registrations.models import Event, OrganisationType
 from registrations.selectors import survey_intent_choices
-from registrations.services.survey import SurveyAnswer
+from registrations.services.survey import SURVEY_ANSWER_FIELDS, SurveyAnswer
 
 
 class SurveyAnswerForm(forms.Form):
@@ -47,9 +47,7 @@ class SurveyAnswerForm(forms.Form):
         self.helper.add_input(Submit("submit", self.submit_label))
 
     def answer(self) -> SurveyAnswer:
-        return SurveyAnswer(
-            **{name: self.cleaned_data[name] for name in SurveyAnswer.__dataclass_fields__}
-        )
+        return SurveyAnswer(**{name: self.cleaned_data[name] for name in SURVEY_ANSWER_FIELDS})
 
 
 class SurveyResponseForm(SurveyAnswerForm):

@@ -4,7 +4,7 @@ One answer per email (any case) and survey: the database constraint decides, the
 repeat by emailing the existing private link again, never by storing a second row or overwriting.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
 from django.conf import settings
@@ -61,6 +61,9 @@ class SurveyAnswer:
     intent: str
     notify_when_registration_opens: bool
     comment: str = ""
+
+
+SURVEY_ANSWER_FIELDS = [field.name for field in fields(SurveyAnswer)]
 
 
 @transaction.atomic
