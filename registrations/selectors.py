@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registrations.models import Event
+from registrations.models import Event, Registration, RegistrationStatus
 
 
 def published_events() -> QuerySet[Event]:
@@ -46,6 +47,55 @@ def event_next_step(*, event: Event, now: datetime | None = None) -> NextStep:
     now = now or timezone.now()
     if event.is_over(now):
         return NextStep(message=_("This event has taken place."))
+    if event.registration_is_open(now) and not event.invitation_only:
+        return NextStep(
+            message=_("Registration is open."),
+            action_label=_("Register"),
+            action_url=reverse("registrations:register", kwargs={"slug": event.slug}),
+        )
     return NextStep(
         message=_("Registration is not open yet. Details will follow here."),
     )
+
+
+@dataclass(frozen=True)
+class Seats:
+    """Places of one attendance mode: capacity None means unlimited."""
+
+    capacity: int | None
+    confirmed: int
+    waiting: int
+
+    @property
+    def left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
+
+
+def registration_seats(*, event: Event) -> dict[str, Seats]:
+    """Seats used, waiting and left per offered mode, in one aggregate query."""
+    counts = {
+        f"{mode}_{status}": Count("pk", filter=Q(attendance_mode=mode, status=status))
+        for mode in event.offered_modes
+        for status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+    }
+    totals = Registration.objects.filter(event=event).aggregate(**counts)
+    return {
+        mode: Seats(
+            capacity=event.capacity_for(mode),
+            confirmed=totals[f"{mode}_{RegistrationStatus.CONFIRMED}"],
+            waiting=totals[f"{mode}_{RegistrationStatus.WAITLISTED}"],
+        )
+        for mode in event.offered_modes
+    }
+
+
+def has_free_seat(*, event: Event, attendance_mode: str) -> bool:
+    """A confirmed place is free in this mode (for the first person waiting)."""
+    seats = registration_seats(event=event)[attendance_mode]
+    return seats.left is None or seats.left > 0
+
+
+def has_place_for_newcomer(*, event: Event, attendance_mode: str) -> bool:
+    """A newcomer gets a confirmed place only if nobody is waiting ahead of them."""
+    seats = registration_seats(event=event)[attendance_mode]
+    return seats.left is None or seats.left > seats.waiting

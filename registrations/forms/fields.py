@@ -5,8 +5,10 @@ import unicodedata
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.urls import reverse_lazy
+from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,19 +42,24 @@ class MultiLineField(forms.CharField):
     default_validators = [reject_control_characters_multi_line]
 
 
+def _render_consent_label() -> str:
+    return format_html(
+        'I agree that my data is processed as described in the <a href="{}">privacy '
+        "notice</a> (version {}).",
+        reverse("registrations:privacy"),
+        settings.PRIVACY_NOTICE_VERSION,
+    )
+
+
+# Lazy, so that a form module imported by the URLconf does not resolve URLs while it loads.
+_consent_label = lazy(_render_consent_label, SafeString)
+
+
 class PrivacyConsentField(forms.BooleanField):
     """A required, unticked consent box that links to the privacy notice."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "label",
-            format_html(
-                'I agree that my data is processed as described in the <a href="{}">privacy '
-                "notice</a> (version {}).",
-                reverse_lazy("registrations:privacy"),
-                settings.PRIVACY_NOTICE_VERSION,
-            ),
-        )
+        kwargs.setdefault("label", _consent_label())
         kwargs.setdefault(
             "error_messages",
             {

@@ -1,0 +1,164 @@
+"""Public registration: the form, its confirmation page and the private registration page."""
+
+import re
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from registrations import selectors
+from registrations.forms.registration import (
+    AttendanceModeForm,
+    RegistrationForm,
+    SessionsForm,
+    initial_from_survey,
+)
+from registrations.models import Registration, RegistrationSource
+from registrations.prefill import PrefillLinkInvalid, survey_response_from_prefill
+from registrations.services.registration import (
+    RegistrationError,
+    SeatsTaken,
+    closed_reason,
+    registration_cancel,
+    registration_change_mode,
+    registration_change_sessions,
+    registration_create,
+)
+from registrations.tokens import TOKEN_LENGTH
+
+
+def _closed(request: HttpRequest, event, reason: str) -> HttpResponse:
+    """No form: why registration is closed and what the person can do instead."""
+    return render(
+        request,
+        "registrations/registration_closed.html",
+        {"event": event, "reason": reason, "next_step": selectors.event_next_step(event=event)},
+    )
+
+
+def register(request: HttpRequest, slug: str) -> HttpResponse:
+    event = selectors.published_event(slug=slug)
+    now = timezone.now()
+    if event.invitation_only:
+        return _closed(request, event, _("This event is by invitation only."))
+    if not event.registration_is_open(now):
+        return _closed(request, event, closed_reason(event, now))
+
+    initial, source = {}, RegistrationSource.DIRECT
+    prefill = request.GET.get("from", "")
+    if prefill:
+        try:
+            response = survey_response_from_prefill(prefill, event=event)
+        except PrefillLinkInvalid as error:
+            messages.warning(request, error.message)
+        else:
+            initial, source = initial_from_survey(response, event), RegistrationSource.SURVEY
+
+    form = RegistrationForm(request.POST or None, event=event, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = registration_create(
+                event=event, source=source, **form.service_arguments()
+            )
+        except SeatsTaken:
+            form.show_seats_taken()
+        except RegistrationError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("registrations:registration_done", token=registration.token)
+    return render(request, "registrations/registration_form.html", {"event": event, "form": form})
+
+
+TOKEN_PATTERN = re.compile(rf"[A-Za-z0-9_-]{{{TOKEN_LENGTH}}}")
+
+
+def _registration_or_404(token: str) -> Registration:
+    """The same 404 for an unknown and a malformed token (never a database error)."""
+    if not TOKEN_PATTERN.fullmatch(token):
+        raise Http404
+    return get_object_or_404(
+        Registration.objects.select_related("event").prefetch_related("sessions"), token=token
+    )
+
+
+def registration_done(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration_or_404(token)
+    return render(
+        request,
+        "registrations/registration_done.html",
+        {"registration": registration, "event": registration.event},
+    )
+
+
+def registration_manage(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration_or_404(token)
+    return _render_manage(request, registration)
+
+
+def _render_manage(request, registration, *, mode_form=None, sessions_form=None, status=200):
+    event = registration.event
+    changeable = registration.status != "cancelled" and not event.is_over()
+    return render(
+        request,
+        "registrations/registration_manage.html",
+        {
+            "registration": registration,
+            "event": event,
+            "changeable": changeable,
+            "mode_form": mode_form or AttendanceModeForm(registration=registration),
+            "sessions_form": (
+                sessions_form
+                or (SessionsForm(registration=registration) if event.sessions.exists() else None)
+            ),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def registration_switch_mode(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration_or_404(token)
+    form = AttendanceModeForm(request.POST, registration=registration)
+    if form.is_valid():
+        try:
+            registration_change_mode(
+                registration=registration, attendance_mode=form.cleaned_data["attendance_mode"]
+            )
+        except RegistrationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your attendance mode is changed."))
+            return redirect("registrations:registration_manage", token=token)
+    return _render_manage(request, registration, mode_form=form)
+
+
+@require_POST
+def registration_sessions(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration_or_404(token)
+    form = SessionsForm(request.POST, registration=registration)
+    if form.is_valid():
+        try:
+            registration_change_sessions(
+                registration=registration, sessions=form.cleaned_data["sessions"]
+            )
+        except RegistrationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your sessions are saved."))
+            return redirect("registrations:registration_manage", token=token)
+    return _render_manage(request, registration, sessions_form=form)
+
+
+@require_POST
+def registration_cancel_view(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration_or_404(token)
+    try:
+        registration_cancel(registration=registration)
+    except RegistrationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your registration is cancelled. We have emailed you."))
+    return redirect("registrations:registration_manage", token=token)
