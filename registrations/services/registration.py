@@ -217,7 +217,8 @@ def registration_create(
             )
     except IntegrityError as error:
         raise AlreadyRegistered(_already_registered_message()) from error
-    registration.sessions.set(sessions)
+    if sessions:
+        registration.sessions.set(sessions)
     _send_confirmation(registration)
     return registration
 
