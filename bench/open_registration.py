@@ -1,4 +1,4 @@
-"""How long the organiser waits when opening registration for an event with 10,000 survey
+r"""How long the organiser waits when opening registration for an event with 10,000 survey
 respondents who asked to be told, against the time the worker then needs to send the notices.
 
 Usage:

@@ -1,4 +1,4 @@
-"""A burst of registrations at the running app (gunicorn + PostgreSQL) against plain INSERTs of
+r"""A burst of registrations at the running app (gunicorn + PostgreSQL) against plain INSERTs of
 the same rows through psycopg2, with the same number of concurrent clients.
 
 Usage:

@@ -5,12 +5,14 @@ is locked (`select_for_update`), so concurrent registrations for the same event 
 lock and never overbook; the one-per-email rule is a database constraint, answered clearly.
 """
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +29,8 @@ from registrations.models import (
     Session,
 )
 from registrations.tasks.registration import enqueue_registration_open_notices
+
+logger = logging.getLogger(__name__)
 
 
 class RegistrationError(Exception):
@@ -112,6 +116,7 @@ def registration_open(*, event: Event, by: AbstractBaseUser, at: datetime | None
     transaction.on_commit(
         lambda: enqueue_registration_open_notices(event_id=event.pk, opens_at=opens_at)
     )
+    logger.info("Registration for %s set to open at %s by %s", event.slug, opens_at, by)
     return event
 
 
@@ -127,6 +132,7 @@ def registration_close(*, event: Event, by: AbstractBaseUser) -> Event:
     else:
         raise TransitionRefused(_("Registration for this event is not open."))
     event.save(update_fields=["registration_opens_at", "registration_closes_at", "updated_at"])
+    logger.info("Registration for %s closed by %s", event.slug, by)
     return event
 
 
@@ -187,7 +193,7 @@ def registration_create(
         raise RegistrationClosed(_("This event is by invitation only."))
     _check_mode(event, attendance_mode)
     sessions = _check_sessions(event, sessions)
-    if Registration.objects.filter(event=event, email__iexact=email).exists():
+    if email_registered(event, email):
         raise AlreadyRegistered(_already_registered_message())
 
     status = RegistrationStatus.CONFIRMED
@@ -223,6 +229,15 @@ def registration_create(
     return registration
 
 
+def email_registered(event: Event, email: str) -> bool:
+    """The friendly pre-check; the unique constraint still decides under a race."""
+    return (
+        Registration.objects.alias(lower_email=Lower("email"))  # as in the constraint's index
+        .filter(event=event, lower_email=email.lower())
+        .exists()
+    )
+
+
 def _already_registered_message() -> str:
     return _(
         "This email address is already registered for this event. Use the private link in "
@@ -233,11 +248,14 @@ def _already_registered_message() -> str:
 # Changing and cancelling ---------------------------------------------------------------------
 
 
-def _refuse_if_cancelled_or_over(registration: Registration, event: Event, now: datetime) -> None:
+def _lock_changeable(registration: Registration, now: datetime) -> tuple[Event, Registration]:
+    """Lock as lock_registration does; refuse a cancelled registration or a past event."""
+    event, registration = lock_registration(registration)
     if registration.status == RegistrationStatus.CANCELLED:
         raise TransitionRefused(_("This registration has been cancelled."))
     if event.is_over(now):
         raise TransitionRefused(_("This event has taken place; the registration can't change."))
+    return event, registration
 
 
 @transaction.atomic
@@ -246,8 +264,7 @@ def registration_change_mode(
 ) -> Registration:
     """Switch between on site and online, if the other mode has a place; frees the old place."""
     now = now or timezone.now()
-    event, registration = lock_registration(registration)
-    _refuse_if_cancelled_or_over(registration, event, now)
+    event, registration = _lock_changeable(registration, now)
     _check_mode(event, attendance_mode)
     if attendance_mode == registration.attendance_mode:
         raise TransitionRefused(_("You are already registered in this attendance mode."))
@@ -257,10 +274,8 @@ def registration_change_mode(
     registration.attendance_mode = attendance_mode
     registration.status = RegistrationStatus.CONFIRMED
     registration.waitlisted_at = None
-    registration.accessibility_needs = _onsite_needs(
-        attendance_mode, registration.accessibility_needs
-    )
-    registration.dietary_needs = _onsite_needs(attendance_mode, registration.dietary_needs)
+    for needs in ("accessibility_needs", "dietary_needs"):
+        setattr(registration, needs, _onsite_needs(attendance_mode, getattr(registration, needs)))
     registration.save()
     _send_confirmation(registration)
     if old_status == RegistrationStatus.CONFIRMED:
@@ -273,8 +288,7 @@ def registration_change_sessions(
     *, registration: Registration, sessions: Iterable[Session], now: datetime | None = None
 ) -> Registration:
     now = now or timezone.now()
-    event, registration = lock_registration(registration)
-    _refuse_if_cancelled_or_over(registration, event, now)
+    event, registration = _lock_changeable(registration, now)
     registration.sessions.set(_check_sessions(event, sessions))
     registration.save(update_fields=["updated_at"])
     return registration
@@ -284,8 +298,7 @@ def registration_change_sessions(
 def registration_cancel(*, registration: Registration, now: datetime | None = None) -> Registration:
     """Cancel; a freed seat goes to the first person waiting for that mode, who is emailed."""
     now = now or timezone.now()
-    event, registration = lock_registration(registration)
-    _refuse_if_cancelled_or_over(registration, event, now)
+    event, registration = _lock_changeable(registration, now)
     was_confirmed = registration.status == RegistrationStatus.CONFIRMED
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now

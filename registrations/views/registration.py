@@ -118,38 +118,47 @@ def _render_manage(request, registration, *, mode_form=None, sessions_form=None,
     )
 
 
-@require_POST
-def registration_switch_mode(request: HttpRequest, token: str) -> HttpResponse:
+def _change(request, token, *, form_class, form_name, change, done) -> HttpResponse:
+    """Validate one form of the private page, apply it through a service, redirect or re-show."""
     registration = _registration_or_404(token)
-    form = AttendanceModeForm(request.POST, registration=registration)
+    form = form_class(request.POST, registration=registration)
     if form.is_valid():
         try:
-            registration_change_mode(
-                registration=registration, attendance_mode=form.cleaned_data["attendance_mode"]
-            )
+            change(registration, form.cleaned_data)
         except RegistrationError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Your attendance mode is changed."))
+            messages.success(request, done)
             return redirect("registrations:registration_manage", token=token)
-    return _render_manage(request, registration, mode_form=form)
+    return _render_manage(request, registration, **{form_name: form})
+
+
+@require_POST
+def registration_switch_mode(request: HttpRequest, token: str) -> HttpResponse:
+    return _change(
+        request,
+        token,
+        form_class=AttendanceModeForm,
+        form_name="mode_form",
+        change=lambda registration, data: registration_change_mode(
+            registration=registration, attendance_mode=data["attendance_mode"]
+        ),
+        done=_("Your attendance mode is changed."),
+    )
 
 
 @require_POST
 def registration_sessions(request: HttpRequest, token: str) -> HttpResponse:
-    registration = _registration_or_404(token)
-    form = SessionsForm(request.POST, registration=registration)
-    if form.is_valid():
-        try:
-            registration_change_sessions(
-                registration=registration, sessions=form.cleaned_data["sessions"]
-            )
-        except RegistrationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Your sessions are saved."))
-            return redirect("registrations:registration_manage", token=token)
-    return _render_manage(request, registration, sessions_form=form)
+    return _change(
+        request,
+        token,
+        form_class=SessionsForm,
+        form_name="sessions_form",
+        change=lambda registration, data: registration_change_sessions(
+            registration=registration, sessions=data["sessions"]
+        ),
+        done=_("Your sessions are saved."),
+    )
 
 
 @require_POST
