@@ -321,6 +321,16 @@ def test_when_the_last_seat_goes_while_filling_in_the_form_the_person_chooses(cl
     assert Registration.objects.filter(event=event).count() == 1
 
 
+def test_full_online_places_are_answered_on_the_form(client):
+    event = make_open_event(format="online", venue="", city="", online_capacity=1)
+    register(event, attendance_mode=ONLINE)
+
+    response = client.post(register_url(event), form_data(attendance_mode=ONLINE))
+
+    assert "All online places are taken" in response.content.decode()
+    assert Registration.objects.filter(event=event).count() == 1
+
+
 def test_a_second_submission_with_the_same_email_is_answered_on_the_form(client):
     event = make_open_event()
     data = form_data(email="jarvenpaa@cluster.example.fi")

@@ -16,6 +16,7 @@ from registrations.models import (
     Registration,
     SurveyResponse,
 )
+from registrations.services.registration import SeatsTaken
 
 
 def _sessions_field(event: Event) -> forms.ModelMultipleChoiceField:
@@ -28,21 +29,21 @@ def _sessions_field(event: Event) -> forms.ModelMultipleChoiceField:
     )
 
 
-def _mode_choices(event: Event, seats: dict) -> list[tuple[str, str]]:
-    choices = []
-    for mode in event.offered_modes:
-        label = AttendanceMode(mode).label
-        left = seats[mode].left
-        if left is not None:
-            waiting_ahead = seats[mode].waiting
-            free = max(left - waiting_ahead, 0)
-            label = (
-                _("%(mode)s (%(count)s places left)") % {"mode": label, "count": free}
-                if free
-                else _("%(mode)s (no places left: waiting list)") % {"mode": label}
-            )
-        choices.append((mode, label))
-    return choices
+def _mode_label(mode: str, seats: selectors.Seats) -> str:
+    """The mode with the places a newcomer can still get (people waiting come first)."""
+    label = AttendanceMode(mode).label
+    if seats.left is None:
+        return label
+    free = max(seats.left - seats.waiting, 0)
+    if free:
+        return _("%(mode)s (%(count)s places left)") % {"mode": label, "count": free}
+    if mode == AttendanceMode.ON_SITE:
+        return _("%(mode)s (no places left: waiting list)") % {"mode": label}
+    return _("%(mode)s (no places left)") % {"mode": label}
+
+
+def _mode_choices(event: Event, seats: dict[str, selectors.Seats]) -> list[tuple[str, str]]:
+    return [(mode, _mode_label(mode, seats[mode])) for mode in event.offered_modes]
 
 
 class RegistrationForm(forms.Form):
@@ -122,10 +123,13 @@ class RegistrationForm(forms.Form):
             )
         return data
 
-    def show_seats_taken(self) -> None:
-        """The last seats went while the person was filling in the form: let them choose."""
+    def show_seats_taken(self, error: SeatsTaken) -> None:
+        """The last places went while the person was filling in the form: let them choose."""
         self.seats = selectors.registration_seats(event=self.event)
         self.fields["attendance_mode"].choices = _mode_choices(self.event, self.seats)
+        if error.attendance_mode != AttendanceMode.ON_SITE:
+            self.add_error("attendance_mode", error.message)
+            return
         if "join_waiting_list" not in self.fields:
             self.fields["join_waiting_list"] = copy.deepcopy(self.base_fields["join_waiting_list"])
         self.add_error(

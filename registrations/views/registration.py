@@ -63,8 +63,8 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
             registration = registration_create(
                 event=event, source=source, **form.service_arguments()
             )
-        except SeatsTaken:
-            form.show_seats_taken()
+        except SeatsTaken as error:
+            form.show_seats_taken(error)
         except RegistrationError as error:
             form.add_error(None, error.message)
         else:
