@@ -99,3 +99,18 @@ def has_place_for_newcomer(*, event: Event, attendance_mode: str) -> bool:
     """A newcomer gets a confirmed place only if nobody is waiting ahead of them."""
     seats = registration_seats(event=event)[attendance_mode]
     return seats.left is None or seats.left > seats.waiting
+
+
+def waiting_list_position(*, registration: Registration) -> int | None:
+    """1 for the first person waiting for this mode; None if not on the waiting list."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = Registration.objects.filter(
+        event_id=registration.event_id,
+        attendance_mode=registration.attendance_mode,
+        status=RegistrationStatus.WAITLISTED,
+    ).filter(
+        Q(waitlisted_at__lt=registration.waitlisted_at)
+        | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1

@@ -293,6 +293,7 @@ def test_when_seats_are_gone_the_form_says_so_and_offers_the_choice(client):
     waiting = client.post(register_url(event), form_data(join_waiting_list="on"))
 
     assert "No on-site seats are left" in page
+    assert page.index('name="join_waiting_list"') < page.index('name="dietary_needs"')
     assert "no places left: waiting list" in page
     assert "join_waiting_list" in page
     assert refused.status_code == 200

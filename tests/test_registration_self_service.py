@@ -244,6 +244,14 @@ def test_unknown_and_malformed_tokens_get_the_same_404(client, token):
     assert "Page not found" in response.content.decode()
 
 
+def test_a_person_waiting_sees_their_place_in_line(client, full_event):
+    goncalves = Registration.objects.get(event=full_event, last_name="Gonçalves")
+
+    page = client.get(manage_url(goncalves)).content.decode()
+
+    assert "You are number 2 on the waiting list for on site" in page
+
+
 def test_switching_mode_through_the_private_page(client):
     event = make_open_event()
     registration = register(event)

@@ -88,7 +88,6 @@ class RegistrationForm(forms.Form):
             self.fields["email"].help_text = _("Your invitation is for this address.")
         if len(event.sessions.all()) > 1:
             self.fields["sessions"] = _sessions_field(event)
-            self.order_fields([*list(self.fields)[:8], "sessions"])
         if self.onsite_full:
             self.fields["join_waiting_list"].help_text = _(
                 "Or choose to attend online, if the event offers it."
@@ -98,6 +97,9 @@ class RegistrationForm(forms.Form):
         if AttendanceMode.ON_SITE not in event.offered_modes:
             del self.fields["accessibility_needs"]
             del self.fields["dietary_needs"]
+        # Sessions right after the attendance choice; the rest keeps its declared order.
+        declared = list(self.base_fields)
+        self.order_fields([*declared[: declared.index("join_waiting_list") + 1], "sessions"])
 
     @property
     def onsite_full(self) -> bool:

@@ -108,6 +108,7 @@ def _render_manage(request, registration, *, mode_form=None, sessions_form=None,
             "registration": registration,
             "event": event,
             "changeable": changeable,
+            "waiting_position": selectors.waiting_list_position(registration=registration),
             "mode_form": mode_form or AttendanceModeForm(registration=registration),
             "sessions_form": (
                 sessions_form
