@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registrations.views import events
+from registrations.views import events, registration, survey
 
 app_name = "registrations"
 
@@ -9,4 +9,39 @@ urlpatterns = [
     path("events/<slug:slug>/", events.event_detail, name="event_detail"),
     path("privacy/", events.privacy_notice, name="privacy"),
     path("events/<slug:slug>/calendar.ics", events.event_ics, name="event_ics"),
+    path("events/<slug:slug>/survey/", survey.survey_form, name="survey"),
+    path("events/<slug:slug>/survey/thanks/", survey.survey_thanks, name="survey_thanks"),
+    path(
+        "events/<slug:slug>/survey/answer-exists/",
+        survey.survey_answer_exists,
+        name="survey_answer_exists",
+    ),
+    path("survey/<str:token>/", survey.survey_private, name="survey_private"),
+    path("survey/<str:token>/withdraw/", survey.survey_withdraw, name="survey_withdraw"),
+    path("events/<slug:slug>/register/", registration.register, name="register"),
+    path(
+        "registration/<str:token>/",
+        registration.registration_manage,
+        name="registration_manage",
+    ),
+    path(
+        "registration/<str:token>/done/",
+        registration.registration_done,
+        name="registration_done",
+    ),
+    path(
+        "registration/<str:token>/mode/",
+        registration.registration_switch_mode,
+        name="registration_switch_mode",
+    ),
+    path(
+        "registration/<str:token>/sessions/",
+        registration.registration_sessions,
+        name="registration_sessions",
+    ),
+    path(
+        "registration/<str:token>/cancel/",
+        registration.registration_cancel_view,
+        name="registration_cancel",
+    ),
 ]

@@ -1,6 +1,3 @@
 """Organiser administration, one module per area."""
 
-from . import (
-    events,  # noqa: F401
-    reporting,  # noqa: F401
-)
+from . import events, registrations, reporting, surveys  # noqa: F401

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from registrations.models import Event, Session
 
 from .event_report import EventReportMixin
+from .registrations import EventRegistrationAdminMixin
+from .surveys import event_survey_panel
 
 
 class SessionInline(admin.TabularInline):
@@ -14,14 +16,14 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(EventReportMixin, admin.ModelAdmin):
+class EventAdmin(EventReportMixin, EventRegistrationAdminMixin, admin.ModelAdmin):
     list_display = ["title", "start", "format", "city", "is_published", "invitation_only"]
     list_filter = ["format", "is_published", "invitation_only", "country"]
     search_fields = ["title", "slug", "city", "organisers"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start"
     inlines = [SessionInline]
-    readonly_fields = ["registration_opened_at", "registration_opened_by"]
+    readonly_fields = ["registration_opened_at", "registration_opened_by", "survey_answers"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "description", "organisers", "audience"]}),
         (
@@ -41,6 +43,8 @@ class EventAdmin(EventReportMixin, admin.ModelAdmin):
                     "onsite_capacity",
                     "online_capacity",
                     "invitation_only",
+                    "registration_state",
+                    "registration_seats",
                     "registration_opens_at",
                     "registration_closes_at",
                     "registration_opened_at",
@@ -49,7 +53,9 @@ class EventAdmin(EventReportMixin, admin.ModelAdmin):
             },
         ),
         (_("Publication"), {"fields": ["is_published", "more_info_url"]}),
+        (_("Interest survey"), {"fields": ["survey_answers"]}),
     ]
+    survey_answers = event_survey_panel
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """Show and read an existing event's dates in the event's own time zone."""
