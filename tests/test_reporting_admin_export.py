@@ -5,7 +5,9 @@ import io
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registrations.models import AttendanceMode, ExportRecord, Registration, RegistrationStatus
@@ -184,3 +186,61 @@ def test_export_selected_across_the_filtered_list(client, staff, forum):
     assert sorted(row["Last name"] for row in rows_of(response)) == ["Järvenpää", "Wójcik"]
     filters = ExportRecord.objects.get().filters
     assert filters == "all selected across the list: attendance_mode__exact=online"
+
+
+# The project's own admin classes, with CsvExportMixin wired in.
+PROJECT_ADMINS = [
+    pytest.param("registration", make_registration, "event__id__exact", id="registrations"),
+    pytest.param(
+        "surveyresponse", make_survey_response, "survey__event__id__exact", id="survey-responses"
+    ),
+]
+
+
+@pytest.mark.urls("eventsite.urls")
+@pytest.mark.parametrize(("model_name", "make", "event_filter"), PROJECT_ADMINS)
+def test_project_admin_exports_all_matching(client, staff, model_name, make, event_filter):
+    forum, other = make_event(slug="cluster-forum-lodz"), make_event()
+    for event, last_name, organisation in [
+        (forum, "Müller", "Müller Cluster GmbH"),
+        (forum, "Järvenpää", "Järvenpää Tech Oy"),
+        (other, "Wójcik", "Müller Cluster GmbH"),
+    ]:
+        make(
+            event, last_name=last_name, organisation=organisation, email=f"{last_name}@example.org"
+        )
+    changelist = reverse(f"admin:registrations_{model_name}_changelist")
+    export = reverse(f"admin:registrations_{model_name}_export_csv")
+    client.force_login(staff)
+    assert client.get(export).status_code == 403
+
+    grant_view(staff, model_name)
+    page = client.get(changelist, {event_filter: forum.pk})
+    assert page.context["export_all_url"] == f"{export}?{event_filter}={forum.pk}"
+    assert "export_selected_csv" in dict(page.context["action_form"].fields["action"].choices)
+
+    response = client.get(export, {event_filter: forum.pk, "q": "müller"})
+
+    assert [row["Last name"] for row in rows_of(response)] == ["Müller"]
+    record = ExportRecord.objects.get()
+    assert (record.user, record.event, record.via) == (staff, forum, "admin")
+
+
+def changelist_queries(client, model_name: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(f"admin:registrations_{model_name}_changelist"))
+        assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.urls("eventsite.urls")
+@pytest.mark.parametrize(("model_name", "make", "event_filter"), PROJECT_ADMINS)
+def test_project_changelist_queries_do_not_grow_with_rows(
+    admin_client_for, model_name, make, event_filter
+):
+    events = [make_event(), make_event()]
+    make(events[0])
+    few = changelist_queries(admin_client_for, model_name)
+    for index in range(30):
+        make(events[index % 2])
+    assert changelist_queries(admin_client_for, model_name) == few
