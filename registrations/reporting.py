@@ -19,6 +19,7 @@ from registrations.models import (
     RegistrationStatus,
     SurveyResponse,
 )
+from registrations.selectors import Seats
 
 ACTIVE_STATUSES = [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]
 
@@ -58,9 +59,8 @@ class EventReport:
     modes: list[ModeLine]
     survey_total: int
     registrations_total: int
-    onsite_seats_used: int
-    onsite_seats_left: int | None  # None: unlimited
-    waiting_list: int
+    onsite_seats: Seats
+    waiting_list: int  # every mode
     by_country: list[tuple[str, int]]
     by_organisation_type: list[tuple[str, int]]
     per_day: list[tuple[date, int]] = field(default_factory=list)
@@ -112,15 +112,16 @@ def event_report(*, event: Event) -> EventReport:
             intended=intents.get(AttendanceIntent.UNDECIDED, 0),
         )
     )
-    seats_used = count(AttendanceMode.ON_SITE, RegistrationStatus.CONFIRMED)
-    capacity = event.onsite_capacity
     return EventReport(
         event=event,
         modes=modes,
         survey_total=sum(intents.values()),
         registrations_total=sum(by_mode_status.values()),
-        onsite_seats_used=seats_used,
-        onsite_seats_left=None if capacity is None else max(capacity - seats_used, 0),
+        onsite_seats=Seats(
+            capacity=event.onsite_capacity,
+            confirmed=count(AttendanceMode.ON_SITE, RegistrationStatus.CONFIRMED),
+            waiting=count(AttendanceMode.ON_SITE, RegistrationStatus.WAITLISTED),
+        ),
         waiting_list=sum(
             n
             for (_, status), n in by_mode_status.items()

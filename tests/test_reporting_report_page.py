@@ -75,7 +75,8 @@ def test_report_numbers(forum):
     )
     assert (lines["Not sure yet"].intended, lines["Not sure yet"].confirmed) == (1, None)
     assert (report.survey_total, report.registrations_total) == (7, 6)
-    assert (report.onsite_seats_used, report.onsite_seats_left, report.waiting_list) == (3, 7, 1)
+    assert (report.onsite_seats.confirmed, report.onsite_seats.left) == (3, 7)
+    assert report.waiting_list == 1
     assert report.by_country == [("Germany", 2), ("Poland", 2), ("Finland", 1)]
     assert report.by_organisation_type == [
         ("Cluster organisation", 3),
@@ -94,7 +95,7 @@ def test_report_numbers(forum):
 
 def test_unlimited_seats_and_an_empty_event():
     report = event_report(event=make_event(onsite_capacity=None))
-    assert report.onsite_seats_left is None
+    assert report.onsite_seats.left is None
     assert report.chart is None
     assert report.registrations_total == report.survey_total == 0
 
@@ -103,7 +104,7 @@ def test_full_event_has_no_seats_left():
     event = make_event(onsite_capacity=1)
     make_registration(event)
     make_registration(event)  # e.g. capacity lowered afterwards
-    assert event_report(event=event).onsite_seats_left == 0
+    assert event_report(event=event).onsite_seats.left == 0
 
 
 def test_page_shows_the_report_and_the_event_page_links_to_it(admin_client_for, forum):
