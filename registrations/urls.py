@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registrations.views import events
+from registrations.views import events, matchmaking
 
 app_name = "registrations"
 
@@ -9,4 +9,11 @@ urlpatterns = [
     path("events/<slug:slug>/", events.event_detail, name="event_detail"),
     path("privacy/", events.privacy_notice, name="privacy"),
     path("events/<slug:slug>/calendar.ics", events.event_ics, name="event_ics"),
+    path("events/<slug:slug>/apply/", matchmaking.application_create, name="application_create"),
+    path(
+        "events/<slug:slug>/apply/thanks/",
+        matchmaking.application_thanks,
+        name="application_thanks",
+    ),
+    path("invitation/<str:token>/", matchmaking.invitation_register, name="invitation"),
 ]
