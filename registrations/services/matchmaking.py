@@ -10,7 +10,6 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks.base import Task
@@ -45,10 +44,22 @@ def country_is_eligible(*, call: ApplicationCall, country: str) -> bool:
     return not call.eligible_countries or country in {c.code for c in call.eligible_countries}
 
 
-def _duplicate_error(*, event_id: int, contact_email: str, legal_name: str) -> MatchmakingError:
-    """Name the field that repeats an earlier application, email first."""
-    applications = ExpressionOfInterest.objects.filter(event_id=event_id)
-    if applications.annotate(email=Lower("contact_email")).filter(email=contact_email.lower()):
+def _duplicate_error(
+    *, event_id: int, contact_email: str, legal_name: str
+) -> MatchmakingError | None:
+    """An answer naming the field that repeats an earlier application (email first), or None.
+
+    Compared in Python with casefold: SQLite's lower() ignores non-ASCII letters, so the
+    database constraint alone would let "ŁÓDŹ" and "Łódź" both in there.
+    """
+    earlier = ExpressionOfInterest.objects.filter(event_id=event_id).values_list(
+        "contact_email", "legal_name"
+    )
+    emails, names = set(), set()
+    for email, name in earlier.iterator():
+        emails.add(email.casefold())
+        names.add(name.casefold())
+    if contact_email.casefold() in emails:
         return MatchmakingError(
             _(
                 "An expression of interest from this email address has already been received "
@@ -57,24 +68,16 @@ def _duplicate_error(*, event_id: int, contact_email: str, legal_name: str) -> M
             ),
             field="contact_email",
         )
-    return MatchmakingError(
-        _(
-            "An expression of interest for an organisation with this legal name has already been "
-            "received for this event. Each organisation applies once; please contact the "
-            "organisers if something needs to change."
-        ),
-        field="legal_name",
-    )
-
-
-def _is_duplicate(*, event_id: int, contact_email: str, legal_name: str) -> bool:
-    applications = ExpressionOfInterest.objects.filter(event_id=event_id).annotate(
-        email=Lower("contact_email"), name=Lower("legal_name")
-    )
-    return (
-        applications.filter(email=contact_email.lower()).exists()
-        or applications.filter(name=legal_name.lower()).exists()
-    )
+    if legal_name.casefold() in names:
+        return MatchmakingError(
+            _(
+                "An expression of interest for an organisation with this legal name has already "
+                "been received for this event. Each organisation applies once; please contact "
+                "the organisers if something needs to change."
+            ),
+            field="legal_name",
+        )
+    return None
 
 
 @transaction.atomic
@@ -115,8 +118,8 @@ def application_submit(
             _("Please confirm every eligibility declaration."), field="declarations"
         )
     duplicate = dict(event_id=call.event_id, contact_email=contact_email, legal_name=legal_name)
-    if _is_duplicate(**duplicate):
-        raise _duplicate_error(**duplicate)
+    if error := _duplicate_error(**duplicate):
+        raise error
     try:
         with transaction.atomic():  # a savepoint: a race lost to a twin request is answered too
             application = ExpressionOfInterest.objects.create(
@@ -136,8 +139,10 @@ def application_submit(
                 consent_version=consent_version,
                 consented_at=now,
             )
-    except IntegrityError:
-        raise _duplicate_error(**duplicate) from None
+    except IntegrityError as race:  # a twin request committed between the check and the insert
+        raise _duplicate_error(**duplicate) or MatchmakingError(
+            _("This expression of interest has already been received.")
+        ) from race
     application.sectors.set(sectors)
     application.declarations_confirmed.set(declarations)
     send_templated_email_on_commit(
