@@ -1,0 +1,207 @@
+"""Eligible applicants get a single-use invitation link by email, through the background worker."""
+
+import re
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core import mail
+from django.urls import reverse
+
+from registrations.models import ApplicationStatus, ExpressionOfInterest, Invitation
+from registrations.services.matchmaking import (
+    MatchmakingError,
+    application_mark_eligible,
+    application_mark_not_eligible,
+    invitation_revoke,
+    invitations_resend,
+    invitations_send,
+)
+from tests.factories_matchmaking import make_application, make_call
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:registrations_expressionofinterest_changelist")
+
+
+@pytest.fixture
+def call():
+    return make_call()
+
+
+@pytest.fixture
+def eligible(call, organiser):
+    application = make_application(
+        call, legal_name="Klaster Łódź", contact_email="lukasz.wojcik@example.pl"
+    )
+    return application_mark_eligible(application=application, reviewer=organiser)
+
+
+def invitation_link(message) -> str:
+    (url,) = set(re.findall(r"https?://\S+/invitation/[\w-]+/", message.body))
+    return url
+
+
+def test_send_invites_only_eligible_applicants_not_yet_invited(
+    admin_client_for, call, eligible, django_capture_on_commit_callbacks
+):
+    submitted = make_application(call)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client_for.post(
+            CHANGELIST,
+            {"action": "send_invitations", ACTION_CHECKBOX_NAME: [eligible.pk, submitted.pk]},
+            follow=True,
+        )
+
+    assert "1 invitations are being sent" in response.content.decode()
+    assert "1 selected applications were skipped" in response.content.decode()
+    invitation = Invitation.objects.get()
+    assert invitation.application == eligible
+    assert invitation.send_count == 1
+    assert invitation.last_sent_at is not None
+    (message,) = mail.outbox
+    assert message.to == ["lukasz.wojcik@example.pl"]
+    assert not message.subject.startswith("Reminder")
+    url = reverse("registrations:invitation", kwargs={"token": invitation.token})
+    assert invitation_link(message).endswith(url)
+    assert invitation_link(message).startswith("http")
+    assert url in message.alternatives[0][0]
+
+
+def test_sending_again_skips_the_already_invited(eligible, django_capture_on_commit_callbacks):
+    invitations_send(applications=[eligible])
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = invitations_send(applications=[eligible])
+
+    assert (run.sent, run.skipped) == (0, 1)
+    assert mail.outbox == []
+    assert Invitation.objects.get().send_count == 1
+
+
+def test_resend_is_a_reminder_with_the_same_link(
+    admin_client_for, eligible, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitations_send(applications=[eligible])
+    first_link = invitation_link(mail.outbox[0])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client_for.post(
+            CHANGELIST,
+            {"action": "resend_invitations", ACTION_CHECKBOX_NAME: [eligible.pk]},
+            follow=True,
+        )
+
+    assert "sent again, marked as a reminder" in response.content.decode()
+    reminder = mail.outbox[1]
+    assert reminder.subject.startswith("Reminder:")
+    assert "this is a reminder" in reminder.body
+    assert "this is a reminder" in reminder.alternatives[0][0]
+    assert invitation_link(reminder) == first_link
+    assert Invitation.objects.get().send_count == 2
+
+
+def test_resend_skips_applicants_never_invited(eligible):
+    run = invitations_resend(applications=[eligible])
+
+    assert (run.sent, run.skipped) == (0, 1)
+    assert not Invitation.objects.exists()
+
+
+def test_mail_goes_through_the_background_worker_after_commit(
+    eligible, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        invitations_send(applications=[eligible])
+
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "registrations.tasks.matchmaking.invitation_email_send"
+    assert mail.outbox == []  # the worker sends it, not the request
+
+
+def test_a_revoked_invitation_is_not_resent_and_its_link_is_dead(
+    client, eligible, django_capture_on_commit_callbacks
+):
+    invitations_send(applications=[eligible])
+    invitation = invitation_revoke(invitation=Invitation.objects.get())
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = invitations_resend(applications=[eligible])
+    response = client.get(reverse("registrations:invitation", kwargs={"token": invitation.token}))
+
+    assert run.sent == 0
+    assert mail.outbox == []
+    assert response.status_code == 410
+    assert "withdrawn" in response.content.decode()
+
+
+def test_eligible_again_after_a_withdrawal_gets_a_new_link(organiser, eligible):
+    invitations_send(applications=[eligible])
+    old_token = Invitation.objects.get().token
+    application_mark_not_eligible(application=eligible, reviewer=organiser, reason="Duplicate.")
+    application_mark_eligible(application=eligible, reviewer=organiser)
+
+    run = invitations_send(applications=[eligible])
+
+    invitation = Invitation.objects.get()
+    assert run.sent == 1
+    assert invitation.token != old_token
+    assert invitation.revoked_at is None
+
+
+def test_an_invitation_withdrawn_before_the_worker_ran_is_not_mailed(
+    eligible, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        invitations_send(applications=[eligible])
+    invitation_revoke(invitation=Invitation.objects.get())
+
+    for callback in pending:
+        callback()
+
+    assert mail.outbox == []
+
+
+def test_the_admin_can_withdraw_an_invitation(admin_client_for, eligible):
+    invitations_send(applications=[eligible])
+    invitation = Invitation.objects.get()
+
+    response = admin_client_for.post(
+        reverse("admin:registrations_invitation_changelist"),
+        {"action": "revoke", ACTION_CHECKBOX_NAME: [invitation.pk]},
+        follow=True,
+    )
+
+    assert "1 invitations withdrawn" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+
+
+@pytest.mark.parametrize("token", ["x" * 43, "not-a-token", "%00", "a" * 500])
+def test_unknown_or_malformed_links_give_the_same_not_found_page(client, eligible, token):
+    invitations_send(applications=[eligible])
+
+    response = client.get(f"/invitation/{token}/")
+
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_an_invitation_of_an_application_no_longer_eligible_is_withdrawn(
+    client, organiser, eligible
+):
+    invitations_send(applications=[eligible])
+    invitation = Invitation.objects.get()
+    ExpressionOfInterest.objects.filter(pk=eligible.pk).update(status=ApplicationStatus.RESERVE)
+
+    response = client.get(reverse("registrations:invitation", kwargs={"token": invitation.token}))
+
+    assert response.status_code == 410
+    assert "withdrawn" in response.content.decode()
