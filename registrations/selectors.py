@@ -4,12 +4,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registrations.models import ApplicationCall, Event, Invitation
+from registrations.tokens import is_well_formed_token
 
 
 def published_events() -> QuerySet[Event]:
@@ -85,4 +87,6 @@ def published_event_call(*, slug: str) -> ApplicationCall:
 
 def invitation_by_token(*, token: str) -> Invitation:
     """The invitation behind a private link; unknown and malformed tokens give the same 404."""
+    if not is_well_formed_token(token):
+        raise Http404
     return get_object_or_404(Invitation.objects.select_related("application__event"), token=token)

@@ -1,4 +1,4 @@
-"""Organisers review expressions of interest in the admin; applicants learn the decision by email."""
+"""Organisers review expressions of interest in the admin; applicants learn decisions by email."""
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -232,3 +232,14 @@ def test_the_application_page_shows_the_review_read_only(admin_client_for, organ
     assert response.status_code == 200
     assert "No ECCP profile." in page
     assert 'name="status"' not in page
+
+
+def test_the_organiser_configures_the_call_in_the_admin(admin_client_for, call):
+    url = reverse("admin:registrations_applicationcall_change", args=[call.pk])
+
+    response = admin_client_for.get(url)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert call.declarations.first().text in page
+    assert 'name="is_open"' in page
