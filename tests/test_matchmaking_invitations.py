@@ -55,6 +55,7 @@ def test_send_invites_only_eligible_applicants_not_yet_invited(
 
     assert "1 invitations are being sent" in response.content.decode()
     assert "1 selected applications were skipped" in response.content.decode()
+    assert "the invitation links work only once you open it" in response.content.decode()
     invitation = Invitation.objects.get()
     assert invitation.application == eligible
     assert invitation.send_count == 1

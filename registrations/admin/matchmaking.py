@@ -12,6 +12,7 @@ from registrations.forms.fields import MultiLineField
 from registrations.models import (
     ApplicationCall,
     EligibilityDeclaration,
+    Event,
     ExpressionOfInterest,
     Invitation,
     Sector,
@@ -230,15 +231,22 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
             "count": invitation.send_count
         }
 
-    @admin.action(description=_("Mark eligible (emails the applicant)"))
-    def mark_eligible(self, request, queryset):
+    def _review(self, request, queryset, decide, done_message: str, **arguments) -> None:
+        """One review decision per selected application, recorded as this organiser's."""
         _apply_each(
             self,
             request,
             queryset,
-            lambda application: services.application_mark_eligible(
-                application=application, reviewer=request.user
-            ),
+            lambda application: decide(application=application, reviewer=request.user, **arguments),
+            done_message,
+        )
+
+    @admin.action(description=_("Mark eligible (emails the applicant)"))
+    def mark_eligible(self, request, queryset):
+        self._review(
+            request,
+            queryset,
+            services.application_mark_eligible,
             _("%(count)d marked eligible; the applicants are told by email."),
         )
 
@@ -258,58 +266,67 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
                     "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
                 },
             )
-        _apply_each(
-            self,
+        self._review(
             request,
             queryset,
-            lambda application: services.application_mark_not_eligible(
-                application=application,
-                reviewer=request.user,
-                reason=form.cleaned_data["reason"],
-            ),
+            services.application_mark_not_eligible,
             _("%(count)d marked not eligible; the applicants are told the reason by email."),
+            reason=form.cleaned_data["reason"],
         )
         return None
 
     @admin.action(description=_("Move to the reserve list (emails the applicant)"))
     def move_to_reserve(self, request, queryset):
-        _apply_each(
-            self,
+        self._review(
             request,
             queryset,
-            lambda application: services.application_move_to_reserve(
-                application=application, reviewer=request.user
-            ),
+            services.application_move_to_reserve,
             _("%(count)d moved to the reserve list; the applicants are told by email."),
         )
 
     @admin.action(description=_("Send invitations to eligible applicants not yet invited"))
     def send_invitations(self, request, queryset):
-        run = services.invitations_send(applications=queryset)
-        self.message_user(
+        self._report_invitations(
             request,
+            queryset,
+            services.invitations_send(applications=queryset),
             _(
                 "%(sent)d invitations are being sent by email. %(skipped)d selected applications "
                 "were skipped: not eligible, or already invited (use “Resend invitations” to "
                 "remind those)."
-            )
-            % {"sent": run.sent, "skipped": run.skipped},
-            messages.SUCCESS if run.sent else messages.WARNING,
+            ),
         )
 
     @admin.action(description=_("Resend invitations as a reminder (same link)"))
     def resend_invitations(self, request, queryset):
-        run = services.invitations_resend(applications=queryset)
-        self.message_user(
+        self._report_invitations(
             request,
+            queryset,
+            services.invitations_resend(applications=queryset),
             _(
                 "%(sent)d invitations are being sent again, marked as a reminder, with the same "
                 "link. %(skipped)d selected applications were skipped: not invited yet, already "
                 "registered, withdrawn or no longer eligible."
-            )
-            % {"sent": run.sent, "skipped": run.skipped},
+            ),
+        )
+
+    def _report_invitations(self, request, queryset, run, message: str) -> None:
+        self.message_user(
+            request,
+            message % {"sent": run.sent, "skipped": run.skipped},
             messages.SUCCESS if run.sent else messages.WARNING,
         )
+        for event in Event.objects.filter(applications__in=queryset).distinct():
+            if not event.registration_is_open():
+                self.message_user(
+                    request,
+                    _(
+                        "Registration for %(event)s is not open: the invitation links work "
+                        "only once you open it."
+                    )
+                    % {"event": event},
+                    messages.WARNING,
+                )
 
 
 @admin.register(Invitation)

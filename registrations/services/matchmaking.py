@@ -179,8 +179,8 @@ def _decide(
     application: ExpressionOfInterest,
     status: ApplicationStatus,
     reviewer: AbstractBaseUser | None,
-    reason: str,
     now: datetime | None,
+    reason: str = "",
 ) -> ExpressionOfInterest:
     now = now or timezone.now()
     application = (
@@ -224,11 +224,7 @@ def application_mark_eligible(
     now: datetime | None = None,
 ) -> ExpressionOfInterest:
     return _decide(
-        application=application,
-        status=ApplicationStatus.ELIGIBLE,
-        reviewer=reviewer,
-        reason="",
-        now=now,
+        application=application, status=ApplicationStatus.ELIGIBLE, reviewer=reviewer, now=now
     )
 
 
@@ -260,11 +256,7 @@ def application_move_to_reserve(
     now: datetime | None = None,
 ) -> ExpressionOfInterest:
     return _decide(
-        application=application,
-        status=ApplicationStatus.RESERVE,
-        reviewer=reviewer,
-        reason="",
-        now=now,
+        application=application, status=ApplicationStatus.RESERVE, reviewer=reviewer, now=now
     )
 
 
