@@ -3,14 +3,21 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registrations.models import ApplicationCall, Event, Invitation
+from registrations.models import (
+    ApplicationCall,
+    AttendanceIntent,
+    Event,
+    InterestSurvey,
+    Invitation,
+    SurveyResponse,
+)
 from registrations.tokens import is_well_formed_token
 
 
@@ -51,9 +58,59 @@ def event_next_step(*, event: Event, now: datetime | None = None) -> NextStep:
         return NextStep(message=_("This event has taken place."))
     if event.invitation_only:
         return _invitation_only_next_step(event)
+    if not event.registration_is_open(now) and event_open_survey(event=event, now=now):
+        return NextStep(
+            message=_(
+                "Registration is not open yet. Tell us whether you plan to come, on site or online."
+            ),
+            action_label=_("Answer the interest survey"),
+            action_url=reverse("registrations:survey", kwargs={"slug": event.slug}),
+        )
     return NextStep(
         message=_("Registration is not open yet. Details will follow here."),
     )
+
+
+def survey_accepts_answers(*, survey: InterestSurvey, now: datetime | None = None) -> bool:
+    """Open, and the event has not taken place yet."""
+    return survey.is_open and not survey.event.is_over(now)
+
+
+def event_open_survey(*, event: Event, now: datetime | None = None) -> InterestSurvey | None:
+    """The event's interest survey if it accepts answers now, else None."""
+    try:
+        survey = event.survey
+    except InterestSurvey.DoesNotExist:
+        return None
+    return survey if survey_accepts_answers(survey=survey, now=now) else None
+
+
+def survey_intent_choices(*, event: Event) -> list[tuple[str, str]]:
+    """The attendance modes the event offers, then "not sure yet"."""
+    return [(mode.value, mode.label) for mode in event.offered_modes] + [
+        (AttendanceIntent.UNDECIDED.value, AttendanceIntent.UNDECIDED.label)
+    ]
+
+
+def survey_intent_counts(*, survey: InterestSurvey) -> dict[str, int]:
+    """Number of answers per intent (every intent, zeros included), in one query."""
+    return survey.responses.aggregate(
+        **{intent.value: Count("pk", filter=Q(intent=intent.value)) for intent in AttendanceIntent}
+    )
+
+
+def published_event_survey(*, slug: str) -> InterestSurvey:
+    """The survey of the published event with this slug, or 404."""
+    return get_object_or_404(
+        InterestSurvey.objects.select_related("event"), event__slug=slug, event__is_published=True
+    )
+
+
+def survey_response_by_token(*, token: str) -> SurveyResponse:
+    """The answer behind a private link; any unknown or malformed token is the same 404."""
+    if not is_well_formed_token(token):
+        raise Http404
+    return get_object_or_404(SurveyResponse.objects.select_related("survey__event"), token=token)
 
 
 def _invitation_only_next_step(event: Event) -> NextStep:

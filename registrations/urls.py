@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registrations.views import events, matchmaking
+from registrations.views import events, matchmaking, survey
 
 app_name = "registrations"
 
@@ -9,6 +9,15 @@ urlpatterns = [
     path("events/<slug:slug>/", events.event_detail, name="event_detail"),
     path("privacy/", events.privacy_notice, name="privacy"),
     path("events/<slug:slug>/calendar.ics", events.event_ics, name="event_ics"),
+    path("events/<slug:slug>/survey/", survey.survey_form, name="survey"),
+    path("events/<slug:slug>/survey/thanks/", survey.survey_thanks, name="survey_thanks"),
+    path(
+        "events/<slug:slug>/survey/answer-exists/",
+        survey.survey_answer_exists,
+        name="survey_answer_exists",
+    ),
+    path("survey/<str:token>/", survey.survey_private, name="survey_private"),
+    path("survey/<str:token>/withdraw/", survey.survey_withdraw, name="survey_withdraw"),
     path("events/<slug:slug>/apply/", matchmaking.application_create, name="application_create"),
     path(
         "events/<slug:slug>/apply/thanks/",

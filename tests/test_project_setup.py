@@ -16,7 +16,6 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {
         key: value
         for key, value in os.environ.items()
-        # DJANGO_ALLOW_ASYNC_UNSAFE: set by the browser tests' fixture, refused by the deploy check
         if key not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environment.update(env)

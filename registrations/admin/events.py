@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from registrations.models import Event, Session
 
+from .surveys import event_survey_panel
+
 
 class SessionInline(admin.TabularInline):
     model = Session
@@ -19,7 +21,7 @@ class EventAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start"
     inlines = [SessionInline]
-    readonly_fields = ["registration_opened_at", "registration_opened_by"]
+    readonly_fields = ["registration_opened_at", "registration_opened_by", "survey_answers"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "description", "organisers", "audience"]}),
         (
@@ -47,7 +49,9 @@ class EventAdmin(admin.ModelAdmin):
             },
         ),
         (_("Publication"), {"fields": ["is_published", "more_info_url"]}),
+        (_("Interest survey"), {"fields": ["survey_answers"]}),
     ]
+    survey_answers = event_survey_panel
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """Show and read an existing event's dates in the event's own time zone."""

@@ -5,8 +5,10 @@ import unicodedata
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.urls import reverse_lazy
+from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,19 +42,23 @@ class MultiLineField(forms.CharField):
     default_validators = [reject_control_characters_multi_line]
 
 
+def _consent_label() -> SafeString:
+    return format_html(
+        'I agree that my data is processed as described in the <a href="{}">privacy '
+        "notice</a> (version {}).",
+        reverse("registrations:privacy"),
+        settings.PRIVACY_NOTICE_VERSION,
+    )
+
+
 class PrivacyConsentField(forms.BooleanField):
-    """A required, unticked consent box that links to the privacy notice."""
+    """A required, unticked consent box that links to the privacy notice.
+
+    The label is built lazily, so forms declaring this field can be imported by the URLconf.
+    """
 
     def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "label",
-            format_html(
-                'I agree that my data is processed as described in the <a href="{}">privacy '
-                "notice</a> (version {}).",
-                reverse_lazy("registrations:privacy"),
-                settings.PRIVACY_NOTICE_VERSION,
-            ),
-        )
+        kwargs.setdefault("label", lazy(_consent_label, SafeString)())
         kwargs.setdefault(
             "error_messages",
             {

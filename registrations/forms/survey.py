@@ -1,0 +1,77 @@
+"""The public survey forms: a new answer, a change through the private link, a withdrawal.
+
+Plain forms, not model forms: only the fields listed here are ever read from a POST.
+"""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from registrations.forms.fields import MultiLineField, PrivacyConsentField, SingleLineField
+from registrations.models import Event, OrganisationType
+from registrations.selectors import survey_intent_choices
+from registrations.services.survey import SURVEY_ANSWER_FIELDS, SurveyAnswer
+
+
+class SurveyAnswerForm(forms.Form):
+    """Everything a person answers except their email; used as it is to change an answer."""
+
+    submit_label = _("Save my changes")
+
+    first_name = SingleLineField(label=_("First name"), max_length=100)
+    last_name = SingleLineField(label=_("Last name"), max_length=100)
+    organisation = SingleLineField(label=_("Organisation"), max_length=200)
+    organisation_type = forms.ChoiceField(
+        label=_("Type of organisation"), choices=[("", "---------"), *OrganisationType.choices]
+    )
+    job_title = SingleLineField(label=_("Job title"), max_length=150, required=False)
+    country = forms.ChoiceField(label=_("Country"))
+    intent = forms.ChoiceField(label=_("Would you attend?"), widget=forms.RadioSelect)
+    notify_when_registration_opens = forms.BooleanField(
+        label=_("Email me when registration opens"), required=False
+    )
+    comment = MultiLineField(
+        label=_("Comment (optional)"),
+        max_length=2000,
+        required=False,
+        help_text=_("Anything the organisers should know. At most 2000 characters."),
+    )
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "---------"), *countries]  # in today's language
+        self.fields["intent"].choices = survey_intent_choices(event=event)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+    def answer(self) -> SurveyAnswer:
+        return SurveyAnswer(**{name: self.cleaned_data[name] for name in SURVEY_ANSWER_FIELDS})
+
+
+class SurveyResponseForm(SurveyAnswerForm):
+    """A new answer: the email that identifies the person and their consent as well."""
+
+    submit_label = _("Send my answer")
+    field_order = ["first_name", "last_name", "email"]
+
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        help_text=_("We send the private link to change or withdraw your answer to this address."),
+    )
+    consent = PrivacyConsentField()
+
+
+class SurveyWithdrawForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, delete my answer and the personal data in it."),
+        error_messages={"required": _("Please tick the box to confirm the deletion.")},
+    )
+
+    def __init__(self, *args, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.add_input(Submit("withdraw", _("Withdraw my answer"), css_class="btn-danger"))

@@ -1,0 +1,149 @@
+"""The interest survey pages: the form, what follows it, the private link to change or withdraw."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from registrations import selectors
+from registrations.forms.survey import SurveyAnswerForm, SurveyResponseForm, SurveyWithdrawForm
+from registrations.models import InterestSurvey, SurveyResponse
+from registrations.services.survey import (
+    AlreadyAnswered,
+    IntentNotOffered,
+    SurveyClosed,
+    survey_response_change,
+    survey_response_submit,
+    survey_response_withdraw,
+)
+
+# A POST to a closed survey: the request was fine, the survey's state forbids it.
+CONFLICT = 409
+
+
+@require_http_methods(["GET", "POST"])
+def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = selectors.published_event_survey(slug=slug)
+    posted = request.method == "POST"
+    if not selectors.survey_accepts_answers(survey=survey):
+        return _survey_closed(request, survey, status=CONFLICT if posted else 200)
+    form = SurveyResponseForm(request.POST if posted else None, event=survey.event)
+    if posted and form.is_valid():
+        try:
+            survey_response_submit(
+                survey=survey, email=form.cleaned_data["email"], answer=form.answer()
+            )
+        except AlreadyAnswered:
+            return redirect("registrations:survey_answer_exists", slug=slug)
+        except SurveyClosed:
+            return _survey_closed(request, survey, status=CONFLICT)
+        except IntentNotOffered as error:
+            form.add_error("intent", error.message)
+        else:
+            return redirect("registrations:survey_thanks", slug=slug)
+    return render(
+        request,
+        "registrations/survey_form.html",
+        {"survey": survey, "event": survey.event, "form": form},
+    )
+
+
+def _survey_closed(request: HttpRequest, survey: InterestSurvey, *, status: int) -> HttpResponse:
+    return render(
+        request,
+        "registrations/survey_closed.html",
+        {"survey": survey, "event": survey.event, "not_stored": request.method == "POST"},
+        status=status,
+    )
+
+
+def survey_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = selectors.published_event_survey(slug=slug)
+    return render(request, "registrations/survey_thanks.html", {"event": survey.event})
+
+
+def survey_answer_exists(request: HttpRequest, slug: str) -> HttpResponse:
+    """Says only that an answer exists and the link went to its address; nothing from it."""
+    survey = selectors.published_event_survey(slug=slug)
+    return render(
+        request,
+        "registrations/survey_answer_exists.html",
+        {"event": survey.event, "message": AlreadyAnswered().message},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def survey_private(request: HttpRequest, token: str) -> HttpResponse:
+    response = selectors.survey_response_by_token(token=token)
+    if not selectors.survey_accepts_answers(survey=response.survey):
+        status = CONFLICT if request.method == "POST" else 200
+        return _private_page(request, response, form=None, status=status)
+    form = SurveyAnswerForm(
+        request.POST if request.method == "POST" else None,
+        event=response.survey.event,
+        initial=_current_answer(response),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey_response_change(response=response, answer=form.answer())
+        except SurveyClosed:
+            return _private_page(request, response, form=None, status=CONFLICT)
+        except IntentNotOffered as error:
+            form.add_error("intent", error.message)
+        else:
+            messages.success(request, _("Your answer has been changed."))
+            return redirect("registrations:survey_private", token=token)
+    return _private_page(request, response, form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def survey_withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    response = selectors.survey_response_by_token(token=token)
+    if request.method == "GET":
+        return redirect("registrations:survey_private", token=token)
+    withdraw_form = SurveyWithdrawForm(request.POST, action=request.path)
+    if not withdraw_form.is_valid():
+        form = None
+        if selectors.survey_accepts_answers(survey=response.survey):
+            form = SurveyAnswerForm(event=response.survey.event, initial=_current_answer(response))
+        return _private_page(request, response, form=form, withdraw_form=withdraw_form)
+    survey_response_withdraw(response=response)
+    messages.success(
+        request, _("Your answer has been withdrawn: it and the personal data in it are deleted.")
+    )
+    return redirect(response.survey.event.get_absolute_url())
+
+
+def _current_answer(response: SurveyResponse) -> dict:
+    return {
+        **{name: getattr(response, name) for name in SurveyAnswerForm.base_fields},
+        "country": response.country.code,
+    }
+
+
+def _private_page(
+    request: HttpRequest,
+    response: SurveyResponse,
+    *,
+    form: SurveyAnswerForm | None,
+    withdraw_form: SurveyWithdrawForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The private page; without a change form when the survey no longer accepts changes."""
+    withdraw_form = withdraw_form or SurveyWithdrawForm(
+        action=reverse("registrations:survey_withdraw", kwargs={"token": response.token})
+    )
+    return render(
+        request,
+        "registrations/survey_private.html",
+        {
+            "response": response,
+            "event": response.survey.event,
+            "form": form,
+            "withdraw_form": withdraw_form,
+            "not_stored": status == CONFLICT,
+        },
+        status=status,
+    )

@@ -1,0 +1,52 @@
+"""Survey test data, made through the real services."""
+
+from registrations.models import Event, InterestSurvey, SurveyResponse
+from registrations.services.survey import SurveyAnswer, survey_response_submit
+from tests.factories import make_event
+
+
+def make_survey(event: Event | None = None, **fields) -> InterestSurvey:
+    fields.setdefault("is_open", True)
+    fields.setdefault("intro", "Tell us whether you plan to come to Berlin or to follow online.")
+    return InterestSurvey.objects.create(event=event or make_event(), **fields)
+
+
+def survey_answer(**overrides) -> SurveyAnswer:
+    fields = dict(
+        first_name="Anna",
+        last_name="Müller",
+        organisation="Cluster Łódź",
+        organisation_type="cluster",
+        job_title="Cluster manager",
+        country="PL",
+        intent="on_site",
+        notify_when_registration_opens=True,
+        comment="",
+    )
+    fields.update(overrides)
+    return SurveyAnswer(**fields)
+
+
+def make_response(
+    survey: InterestSurvey, email: str = "anna.mueller@example.de", **answer
+) -> SurveyResponse:
+    return survey_response_submit(survey=survey, email=email, answer=survey_answer(**answer))
+
+
+def survey_form_data(**overrides) -> dict:
+    """A complete, valid POST of the public survey form."""
+    data = {
+        "first_name": "Mikko",
+        "last_name": "Järvenpää",
+        "email": "mikko.jarvenpaa@example.fi",
+        "organisation": "Cluster Finland",
+        "organisation_type": "cluster",
+        "job_title": "Cluster manager",
+        "country": "FI",
+        "intent": "online",
+        "notify_when_registration_opens": "on",
+        "comment": "",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return {name: value for name, value in data.items() if value is not None}
