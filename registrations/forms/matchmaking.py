@@ -57,12 +57,10 @@ class ExpressionOfInterestForm(forms.Form):
         help_text=_("Tick each statement that is true for your organisation; all are required."),
         error_messages={"required": _("Please confirm every eligibility declaration.")},
     )
+    consent = PrivacyConsentField()
 
     def __init__(self, *args, call: ApplicationCall, **kwargs):
         super().__init__(*args, **kwargs)
-        # Built here, not on the class: its label reverses a URL, which the URLconf importing
-        # this module cannot do yet.
-        self.fields["consent"] = PrivacyConsentField()
         self.call = call
         self.fields["country"].choices = [("", "---------"), *countries]
         self.fields["declarations"].queryset = call.declarations.all()
