@@ -27,14 +27,21 @@ def absolute_url(path: str) -> str:
 
 
 def send_templated_email(
-    *, to: str, template: str, context: dict, attachments: Iterable[Attachment] = ()
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    attachments: Iterable[Attachment] = (),
+    connection=None,
 ) -> None:
+    """Send one email; bulk senders pass one open `connection` for a whole batch."""
     context = {**context, "site_url": settings.SITE_URL}
     subject = render_to_string(f"registrations/email/{template}_subject.txt", context)
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=render_to_string(f"registrations/email/{template}.txt", context),
         to=[to],
+        connection=connection,
     )
     message.attach_alternative(
         render_to_string(f"registrations/email/{template}.html", context), "text/html"

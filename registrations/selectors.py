@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -16,9 +17,13 @@ from registrations.models import (
     Event,
     InterestSurvey,
     Invitation,
+    Registration,
+    RegistrationStatus,
     SurveyResponse,
 )
 from registrations.tokens import is_well_formed_token
+
+PrivateRow = TypeVar("PrivateRow", bound=Model)
 
 
 def published_events() -> QuerySet[Event]:
@@ -58,6 +63,12 @@ def event_next_step(*, event: Event, now: datetime | None = None) -> NextStep:
         return NextStep(message=_("This event has taken place."))
     if event.invitation_only:
         return _invitation_only_next_step(event)
+    if event.registration_is_open(now) and not event.invitation_only:
+        return NextStep(
+            message=_("Registration is open."),
+            action_label=_("Register"),
+            action_url=reverse("registrations:register", kwargs={"slug": event.slug}),
+        )
     if not event.registration_is_open(now) and event_open_survey(event=event, now=now):
         return NextStep(
             message=_(
@@ -106,11 +117,82 @@ def published_event_survey(*, slug: str) -> InterestSurvey:
     )
 
 
-def survey_response_by_token(*, token: str) -> SurveyResponse:
-    """The answer behind a private link; any unknown or malformed token is the same 404."""
+def by_private_token(queryset: QuerySet[PrivateRow], token: str) -> PrivateRow:
+    """The row behind a private link; an unknown and a malformed token are the same 404.
+
+    The format is checked first, so odd input (a NUL byte, say) never reaches the database.
+    """
     if not is_well_formed_token(token):
         raise Http404
-    return get_object_or_404(SurveyResponse.objects.select_related("survey__event"), token=token)
+    return get_object_or_404(queryset, token=token)
+
+
+def survey_response_by_token(*, token: str) -> SurveyResponse:
+    return by_private_token(SurveyResponse.objects.select_related("survey__event"), token)
+
+
+def registration_by_token(*, token: str) -> Registration:
+    return by_private_token(
+        Registration.objects.select_related("event").prefetch_related("sessions"), token
+    )
+
+
+@dataclass(frozen=True)
+class Seats:
+    """Places of one attendance mode: capacity None means unlimited."""
+
+    capacity: int | None
+    confirmed: int
+    waiting: int
+
+    @property
+    def left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
+
+
+def registration_seats(*, event: Event) -> dict[str, Seats]:
+    """Seats used, waiting and left per offered mode, in one aggregate query."""
+    counts = {
+        f"{mode}_{status}": Count("pk", filter=Q(attendance_mode=mode, status=status))
+        for mode in event.offered_modes
+        for status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+    }
+    totals = Registration.objects.filter(event=event).aggregate(**counts)
+    return {
+        mode: Seats(
+            capacity=event.capacity_for(mode),
+            confirmed=totals[f"{mode}_{RegistrationStatus.CONFIRMED}"],
+            waiting=totals[f"{mode}_{RegistrationStatus.WAITLISTED}"],
+        )
+        for mode in event.offered_modes
+    }
+
+
+def has_free_seat(*, event: Event, attendance_mode: str) -> bool:
+    """A confirmed place is free in this mode (for the first person waiting)."""
+    seats = registration_seats(event=event)[attendance_mode]
+    return seats.left is None or seats.left > 0
+
+
+def has_place_for_newcomer(*, event: Event, attendance_mode: str) -> bool:
+    """A newcomer gets a confirmed place only if nobody is waiting ahead of them."""
+    seats = registration_seats(event=event)[attendance_mode]
+    return seats.left is None or seats.left > seats.waiting
+
+
+def waiting_list_position(*, registration: Registration) -> int | None:
+    """1 for the first person waiting for this mode; None if not on the waiting list."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = Registration.objects.filter(
+        event_id=registration.event_id,
+        attendance_mode=registration.attendance_mode,
+        status=RegistrationStatus.WAITLISTED,
+    ).filter(
+        Q(waitlisted_at__lt=registration.waitlisted_at)
+        | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1
 
 
 def _invitation_only_next_step(event: Event) -> NextStep:
@@ -143,7 +225,4 @@ def published_event_call(*, slug: str) -> ApplicationCall:
 
 
 def invitation_by_token(*, token: str) -> Invitation:
-    """The invitation behind a private link; unknown and malformed tokens give the same 404."""
-    if not is_well_formed_token(token):
-        raise Http404
-    return get_object_or_404(Invitation.objects.select_related("application__event"), token=token)
+    return by_private_token(Invitation.objects.select_related("application__event"), token)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registrations.views import events, matchmaking, survey
+from registrations.views import events, matchmaking, registration, survey
 
 app_name = "registrations"
 
@@ -18,6 +18,32 @@ urlpatterns = [
     ),
     path("survey/<str:token>/", survey.survey_private, name="survey_private"),
     path("survey/<str:token>/withdraw/", survey.survey_withdraw, name="survey_withdraw"),
+    path("events/<slug:slug>/register/", registration.register, name="register"),
+    path(
+        "registration/<str:token>/",
+        registration.registration_manage,
+        name="registration_manage",
+    ),
+    path(
+        "registration/<str:token>/done/",
+        registration.registration_done,
+        name="registration_done",
+    ),
+    path(
+        "registration/<str:token>/mode/",
+        registration.registration_switch_mode,
+        name="registration_switch_mode",
+    ),
+    path(
+        "registration/<str:token>/sessions/",
+        registration.registration_sessions,
+        name="registration_sessions",
+    ),
+    path(
+        "registration/<str:token>/cancel/",
+        registration.registration_cancel_view,
+        name="registration_cancel",
+    ),
     path("events/<slug:slug>/apply/", matchmaking.application_create, name="application_create"),
     path(
         "events/<slug:slug>/apply/thanks/",

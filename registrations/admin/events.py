@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registrations.models import Event, Session
 
+from .registrations import EventRegistrationAdminMixin
 from .surveys import event_survey_panel
 
 
@@ -14,7 +15,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(EventRegistrationAdminMixin, admin.ModelAdmin):
     list_display = ["title", "start", "format", "city", "is_published", "invitation_only"]
     list_filter = ["format", "is_published", "invitation_only", "country"]
     search_fields = ["title", "slug", "city", "organisers"]
@@ -41,6 +42,8 @@ class EventAdmin(admin.ModelAdmin):
                     "onsite_capacity",
                     "online_capacity",
                     "invitation_only",
+                    "registration_state",
+                    "registration_seats",
                     "registration_opens_at",
                     "registration_closes_at",
                     "registration_opened_at",

@@ -1,0 +1,322 @@
+"""Registration in the admin: opening and closing it on events, seats per mode, and the
+registrations list whose actions go through the same services as the public pages."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from registrations import selectors
+from registrations.models import AttendanceMode, Event, Registration
+from registrations.services.registration import (
+    RegistrationError,
+    registration_cancel,
+    registration_close,
+    registration_confirm_from_waitlist,
+    registration_open,
+    registration_resend_confirmation,
+)
+
+
+class OpenRegistrationForm(forms.Form):
+    opens_at = forms.DateTimeField(
+        label=_("Open at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("Leave empty to open now. A time is read in the event's time zone."),
+    )
+
+
+def _apply(request: HttpRequest, items, service, done: str) -> None:
+    """Run a service on each selected item; report successes and each refusal."""
+    succeeded = 0
+    for item in items:
+        try:
+            service(item)
+        except RegistrationError as error:
+            messages.error(request, f"{item}: {error.message}")
+        else:
+            succeeded += 1
+    if succeeded:
+        messages.success(request, done % {"count": succeeded})
+
+
+class EventRegistrationAdminMixin:
+    """Registration controls for EventAdmin: actions, open/close pages, seats per mode."""
+
+    actions = ["open_registration_now", "close_registration"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The opening time is set through "Open registration", which also records who opened
+        # it and sends the survey notices; editing the field directly would skip both.
+        return [
+            *super().get_readonly_fields(request, obj),
+            "registration_opens_at",
+            "registration_state",
+            "registration_seats",
+        ]
+
+    @admin.display(description=_("registration"))
+    def registration_state(self, event: Event) -> str:
+        if not event.pk:
+            return _("Save the event first.")
+        now = timezone.now()
+        if event.registration_is_open(now):
+            state = _("Open")
+        elif event.registration_opens_at and event.registration_opens_at > now:
+            state = _("Scheduled to open")
+        else:
+            state = _("Not open")
+        links = format_html(
+            '<a class="button" href="{}">{}</a> <a class="button" href="{}">{}</a>',
+            reverse("admin:registrations_event_registration_open", args=[event.pk]),
+            _("Open registration…"),
+            reverse("admin:registrations_event_registration_close", args=[event.pk]),
+            _("Close registration…"),
+        )
+        return format_html("<strong>{}</strong><br>{}", state, links)
+
+    @admin.display(description=_("seats per mode"))
+    def registration_seats(self, event: Event) -> str:
+        if not event.pk:
+            return "-"
+        seats = selectors.registration_seats(event=event)
+        return format_html_join(
+            "",
+            "<div>{}: {} confirmed, {} left, {} waiting</div>",
+            (
+                (
+                    AttendanceMode(mode).label,
+                    count.confirmed,
+                    _("unlimited") if count.left is None else count.left,
+                    count.waiting,
+                )
+                for mode, count in seats.items()
+            ),
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/registration/open/",
+                view(self.open_registration_view),
+                name="registrations_event_registration_open",
+            ),
+            path(
+                "<path:object_id>/registration/close/",
+                view(self.close_registration_view),
+                name="registrations_event_registration_close",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _event_for_change(self, request: HttpRequest, object_id: str) -> Event:
+        event = self.get_object(request, object_id)
+        if event is None:
+            raise Http404
+        if not self.has_change_permission(request, event):
+            raise PermissionDenied
+        return event
+
+    def _registration_page(self, request, event, *, title, form=None, button) -> HttpResponse:
+        return TemplateResponse(
+            request,
+            "admin/registrations/event/registration_change.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": event,
+                "event": event,
+                "title": title,
+                "form": form,
+                "button": button,
+                "seats": self.registration_seats(event),
+            },
+        )
+
+    def _back_to_event(self, event: Event) -> HttpResponse:
+        return redirect("admin:registrations_event_change", event.pk)
+
+    def open_registration_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        event = self._event_for_change(request, object_id)
+        with timezone.override(event.tzinfo):
+            form = OpenRegistrationForm(request.POST or None)
+            if request.method == "POST" and form.is_valid():
+                try:
+                    event = registration_open(
+                        event=event, by=request.user, at=form.cleaned_data["opens_at"]
+                    )
+                except RegistrationError as error:
+                    form.add_error(None, error.message)
+                else:
+                    messages.success(request, _open_message(event))
+                    return self._back_to_event(event)
+            return self._registration_page(
+                request,
+                event,
+                title=_("Open registration: %(event)s") % {"event": event},
+                form=form,
+                button=_("Open registration"),
+            )
+
+    def close_registration_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        event = self._event_for_change(request, object_id)
+        if request.method == "POST":
+            try:
+                registration_close(event=event, by=request.user)
+            except RegistrationError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request, _("Registration for %(event)s is closed.") % {"event": event}
+                )
+            return self._back_to_event(event)
+        return self._registration_page(
+            request,
+            event,
+            title=_("Close registration: %(event)s") % {"event": event},
+            button=_("Close registration"),
+        )
+
+    @admin.action(description=_("Open registration now"), permissions=["change"])
+    def open_registration_now(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        _apply(
+            request,
+            queryset,
+            lambda event: registration_open(event=event, by=request.user),
+            _(
+                "Registration opened for %(count)d event(s); survey respondents who asked are "
+                "being emailed."
+            ),
+        )
+
+    @admin.action(description=_("Close registration"), permissions=["change"])
+    def close_registration(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        _apply(
+            request,
+            queryset,
+            lambda event: registration_close(event=event, by=request.user),
+            _("Registration closed for %(count)d event(s)."),
+        )
+
+
+def _open_message(event: Event) -> str:
+    local = timezone.localtime(event.registration_opens_at, event.tzinfo)
+    if event.registration_opens_at > timezone.now():
+        return _(
+            "Registration for %(event)s opens on %(when)s (%(zone)s); the survey notices go "
+            "out then."
+        ) % {"event": event, "when": local.strftime("%d %b %Y %H:%M"), "zone": event.timezone}
+    return _(
+        "Registration for %(event)s is open; survey respondents who asked are being emailed."
+    ) % {"event": event}
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = [
+        "last_name",
+        "first_name",
+        "email",
+        "organisation",
+        "event",
+        "attendance_mode",
+        "status",
+        "country",
+        "created_at",
+    ]
+    list_filter = ["event", "attendance_mode", "status", "country", "organisation_type"]
+    search_fields = ["first_name", "last_name", "email", "organisation"]
+    list_select_related = ["event"]
+    date_hierarchy = "created_at"
+    actions = ["confirm_from_waitlist", "cancel", "resend_confirmation"]
+    readonly_fields = [
+        "event",
+        "attendance_mode",
+        "status",
+        "sessions_list",
+        "source",
+        "consent_version",
+        "consented_at",
+        "waitlisted_at",
+        "cancelled_at",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["event", "status", "attendance_mode", "sessions_list", "source"]}),
+        (
+            _("Person (edit only to correct a mistake)"),
+            {
+                "fields": [
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "organisation",
+                    "organisation_type",
+                    "job_title",
+                    "country",
+                    "accessibility_needs",
+                    "dietary_needs",
+                ]
+            },
+        ),
+        (
+            _("Record"),
+            {
+                "fields": [
+                    "consent_version",
+                    "consented_at",
+                    "waitlisted_at",
+                    "cancelled_at",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # people register through the form or an invitation
+
+    @admin.display(description=_("sessions"))
+    def sessions_list(self, registration: Registration) -> str:
+        return ", ".join(session.title for session in registration.sessions.all()) or "-"
+
+    @admin.action(description=_("Confirm from the waiting list"), permissions=["change"])
+    def confirm_from_waitlist(self, request, queryset):
+        _apply(
+            request,
+            queryset.order_by("waitlisted_at", "pk"),
+            lambda registration: registration_confirm_from_waitlist(registration=registration),
+            _("%(count)d confirmed from the waiting list and emailed."),
+        )
+
+    @admin.action(
+        description=_("Cancel (frees the seat for the next person waiting)"), permissions=["change"]
+    )
+    def cancel(self, request, queryset):
+        _apply(
+            request,
+            queryset,
+            lambda registration: registration_cancel(registration=registration),
+            _("%(count)d registration(s) cancelled."),
+        )
+
+    @admin.action(description=_("Resend the confirmation email"), permissions=["change"])
+    def resend_confirmation(self, request, queryset):
+        _apply(
+            request,
+            queryset,
+            lambda registration: registration_resend_confirmation(registration=registration),
+            _("Confirmation resent to %(count)d person(s)."),
+        )

@@ -1,0 +1,198 @@
+"""The public registration form and the forms of the private registration page."""
+
+import copy
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from registrations import selectors
+from registrations.forms.fields import PrivacyConsentField, SingleLineField
+from registrations.models import (
+    AttendanceIntent,
+    AttendanceMode,
+    Event,
+    OrganisationType,
+    Registration,
+    SurveyResponse,
+)
+from registrations.services.registration import SeatsTaken
+
+
+def _sessions_field(event: Event) -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        label=_("Sessions you will attend"),
+        queryset=event.sessions.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Please choose only sessions of this event.")},
+    )
+
+
+def _mode_label(mode: str, seats: selectors.Seats) -> str:
+    """The mode with the places a newcomer can still get (people waiting come first)."""
+    label = AttendanceMode(mode).label
+    if seats.left is None:
+        return label
+    free = max(seats.left - seats.waiting, 0)
+    if free:
+        return _("%(mode)s (%(count)s places left)") % {"mode": label, "count": free}
+    if mode == AttendanceMode.ON_SITE:
+        return _("%(mode)s (no places left: waiting list)") % {"mode": label}
+    return _("%(mode)s (no places left)") % {"mode": label}
+
+
+def _mode_choices(event: Event, seats: dict[str, selectors.Seats]) -> list[tuple[str, str]]:
+    return [(mode, _mode_label(mode, seats[mode])) for mode in event.offered_modes]
+
+
+class RegistrationForm(forms.Form):
+    """Explicit fields only: anything else in the POST is ignored."""
+
+    first_name = SingleLineField(label=_("First name"), max_length=100)
+    last_name = SingleLineField(label=_("Last name"), max_length=100)
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    organisation = SingleLineField(label=_("Organisation"), max_length=200)
+    organisation_type = forms.ChoiceField(
+        label=_("Organisation type"), choices=[("", "---------"), *OrganisationType.choices]
+    )
+    job_title = SingleLineField(label=_("Job title"), max_length=150, required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=[("", "---------"), *countries])
+    attendance_mode = forms.ChoiceField(label=_("I will attend"), widget=forms.RadioSelect)
+    join_waiting_list = forms.BooleanField(
+        label=_("No on-site seats are left: put me on the waiting list for on site"),
+        required=False,
+    )
+    accessibility_needs = SingleLineField(
+        label=_("Accessibility needs (on site)"), max_length=500, required=False
+    )
+    dietary_needs = SingleLineField(
+        label=_("Dietary needs (on site)"), max_length=500, required=False
+    )
+    consent = PrivacyConsentField()
+
+    def __init__(self, *args, event: Event, locked_email: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.seats = selectors.registration_seats(event=event)
+        mode_field = self.fields["attendance_mode"]
+        mode_field.choices = _mode_choices(event, self.seats)
+        mode_field.error_messages["invalid_choice"] = _(
+            "Please choose one of the attendance modes this event offers."
+        )
+        if len(event.offered_modes) == 1:
+            mode_field.initial = event.offered_modes[0]
+        if locked_email:
+            self.fields["email"].disabled = True
+            self.fields["email"].initial = locked_email
+            self.fields["email"].help_text = _("Your invitation is for this address.")
+        if len(event.sessions.all()) > 1:
+            self.fields["sessions"] = _sessions_field(event)
+        if self.onsite_full:
+            self.fields["join_waiting_list"].help_text = _(
+                "Or choose to attend online, if the event offers it."
+            )
+        else:
+            del self.fields["join_waiting_list"]
+        if AttendanceMode.ON_SITE not in event.offered_modes:
+            del self.fields["accessibility_needs"]
+            del self.fields["dietary_needs"]
+        # Sessions right after the attendance choice; the rest keeps its declared order.
+        declared = list(self.base_fields)
+        self.order_fields([*declared[: declared.index("join_waiting_list") + 1], "sessions"])
+
+    @property
+    def onsite_full(self) -> bool:
+        """No on-site seat for a newcomer: the person chooses the waiting list or online."""
+        if AttendanceMode.ON_SITE not in self.event.offered_modes:
+            return False
+        seats = self.seats[AttendanceMode.ON_SITE]
+        return seats.left is not None and seats.left <= seats.waiting
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("attendance_mode") == AttendanceMode.ON_SITE
+            and self.onsite_full
+            and not data.get("join_waiting_list")
+        ):
+            self.add_error(
+                "attendance_mode",
+                _(
+                    "No on-site seats are left: tick the waiting list box, or choose to attend "
+                    "online."
+                ),
+            )
+        return data
+
+    def show_seats_taken(self, error: SeatsTaken) -> None:
+        """The last places went while the person was filling in the form: let them choose."""
+        self.seats = selectors.registration_seats(event=self.event)
+        self.fields["attendance_mode"].choices = _mode_choices(self.event, self.seats)
+        if error.attendance_mode != AttendanceMode.ON_SITE:
+            self.add_error("attendance_mode", error.message)
+            return
+        if "join_waiting_list" not in self.fields:
+            self.fields["join_waiting_list"] = copy.deepcopy(self.base_fields["join_waiting_list"])
+        self.add_error(
+            "attendance_mode",
+            _(
+                "The last on-site seats have just been taken: join the waiting list or attend "
+                "online."
+            ),
+        )
+
+    def service_arguments(self) -> dict:
+        """The cleaned values, named as registration_create expects them."""
+        data = self.cleaned_data
+        return {
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "email": data["email"],
+            "organisation": data["organisation"],
+            "organisation_type": data["organisation_type"],
+            "job_title": data["job_title"],
+            "country": data["country"],
+            "attendance_mode": data["attendance_mode"],
+            "sessions": data.get("sessions", ()),
+            "accessibility_needs": data.get("accessibility_needs", ""),
+            "dietary_needs": data.get("dietary_needs", ""),
+            "join_waiting_list": data.get("join_waiting_list", False),
+        }
+
+
+def initial_from_survey(response: SurveyResponse, event: Event) -> dict:
+    """The registration form's starting values from a survey answer (intent as mode)."""
+    initial = {
+        "first_name": response.first_name,
+        "last_name": response.last_name,
+        "email": response.email,
+        "organisation": response.organisation,
+        "organisation_type": response.organisation_type,
+        "job_title": response.job_title,
+        "country": str(response.country),
+    }
+    if response.intent != AttendanceIntent.UNDECIDED and response.intent in event.offered_modes:
+        initial["attendance_mode"] = response.intent
+    return initial
+
+
+class AttendanceModeForm(forms.Form):
+    attendance_mode = forms.ChoiceField(label=_("Switch to"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, registration: Registration, **kwargs):
+        super().__init__(*args, **kwargs)
+        event = registration.event
+        seats = selectors.registration_seats(event=event)
+        self.fields["attendance_mode"].choices = [
+            choice
+            for choice in _mode_choices(event, seats)
+            if choice[0] != registration.attendance_mode
+        ]
+
+
+class SessionsForm(forms.Form):
+    def __init__(self, *args, registration: Registration, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sessions"] = _sessions_field(registration.event)
+        self.fields["sessions"].initial = list(registration.sessions.all())

@@ -1,0 +1,48 @@
+"""Signed links that open the registration form filled in from a survey response.
+
+The link carries the response's id and event, signed with the site's SECRET_KEY and a salt of its
+own, and expires: a changed or old link is refused and the form simply starts empty.
+"""
+
+from datetime import timedelta
+
+from django.core import signing
+from django.utils.translation import gettext as _
+
+from registrations.models import Event, SurveyResponse
+
+SALT = "registrations.prefill-from-survey"
+MAX_AGE = timedelta(days=90)
+
+
+class PrefillLinkInvalid(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def prefill_value(response: SurveyResponse, event: Event) -> str:
+    return signing.dumps({"response": response.pk, "event": event.pk}, salt=SALT)
+
+
+def survey_response_from_prefill(value: str, *, event: Event) -> SurveyResponse:
+    """The survey response a prefill value was made for, or PrefillLinkInvalid."""
+    try:
+        payload = signing.loads(value, salt=SALT, max_age=MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise PrefillLinkInvalid(
+            _("This pre-filled link has expired; please fill in the form yourself.")
+        ) from error
+    except signing.BadSignature as error:
+        raise PrefillLinkInvalid(
+            _("This pre-filled link is not valid; please fill in the form yourself.")
+        ) from error
+    response = SurveyResponse.objects.filter(
+        pk=payload.get("response") if isinstance(payload, dict) else None,
+        survey__event=event,
+    ).first()
+    if response is None or payload.get("event") != event.pk:
+        raise PrefillLinkInvalid(
+            _("This pre-filled link is not valid; please fill in the form yourself.")
+        )
+    return response

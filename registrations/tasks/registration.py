@@ -1,0 +1,90 @@
+"""Background mail for registration: the "registration is open" notice to survey respondents.
+
+Run by the worker (`manage.py db_worker`, started by `make run`). A scheduled opening enqueues
+the task with run_after = the opening time (the django-tasks database backend supports deferred
+tasks), so the notices go out when registration really opens, without a cron job.
+"""
+
+import logging
+from datetime import datetime
+
+from django.core.mail import get_connection
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from registrations.emails import absolute_url, send_templated_email
+from registrations.models import Event, SurveyResponse
+from registrations.prefill import MAX_AGE, prefill_value
+
+logger = logging.getLogger(__name__)
+
+NOTICE_BATCH_SIZE = 200
+
+
+def enqueue_registration_open_notices(*, event_id: int, opens_at: datetime) -> None:
+    """Queue the notices to run at the opening time (now, or later if the backend can defer)."""
+    notices = send_registration_open_notices
+    if opens_at > timezone.now() and notices.get_backend().supports_defer:
+        notices = notices.using(run_after=opens_at)
+    notices.enqueue(event_id=event_id)
+
+
+def _pending_notices(event_id: int):
+    return SurveyResponse.objects.filter(
+        survey__event_id=event_id,
+        notify_when_registration_opens=True,
+        registration_notice_sent_at__isnull=True,
+    )
+
+
+@task()
+def send_registration_open_notices(event_id: int) -> int:
+    """Email every respondent who asked, once each; returns how many were sent.
+
+    Batches are locked with SKIP LOCKED, so two workers never send the same notice, and each
+    batch is marked sent in the transaction that sent it. A failed address is logged, left
+    unmarked for a later run, and does not stop the others.
+    """
+    event = Event.objects.filter(pk=event_id).first()
+    if event is None or not event.registration_is_open():
+        return 0  # called off or moved: a later opening enqueues its own notices
+    register_url = absolute_url(reverse("registrations:register", kwargs={"slug": event.slug}))
+    sent, failed = 0, set()
+    with get_connection() as connection:
+        while True:
+            with transaction.atomic():
+                batch = list(
+                    _pending_notices(event_id)
+                    .select_for_update(skip_locked=True)
+                    .exclude(pk__in=failed)
+                    .order_by("pk")[:NOTICE_BATCH_SIZE]
+                )
+                if not batch:
+                    return sent
+                delivered = []
+                for response in batch:
+                    try:
+                        send_templated_email(
+                            to=response.email,
+                            template="registration_open_notice",
+                            context={
+                                "event": event,
+                                "response": response,
+                                "link_valid_days": MAX_AGE.days,
+                                "register_url": (
+                                    f"{register_url}?from={prefill_value(response, event)}"
+                                ),
+                            },
+                            connection=connection,
+                        )
+                    except Exception:
+                        logger.exception("Registration notice to response %s failed", response.pk)
+                        failed.add(response.pk)
+                    else:
+                        delivered.append(response.pk)
+                SurveyResponse.objects.filter(pk__in=delivered).update(
+                    registration_notice_sent_at=timezone.now()
+                )
+                sent += len(delivered)

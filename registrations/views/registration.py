@@ -1,0 +1,159 @@
+"""Public registration: the form, its confirmation page and the private registration page."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from registrations import selectors
+from registrations.forms.registration import (
+    AttendanceModeForm,
+    RegistrationForm,
+    SessionsForm,
+    initial_from_survey,
+)
+from registrations.models import RegistrationSource
+from registrations.prefill import PrefillLinkInvalid, survey_response_from_prefill
+from registrations.services.registration import (
+    RegistrationError,
+    SeatsTaken,
+    closed_reason,
+    registration_cancel,
+    registration_change_mode,
+    registration_change_sessions,
+    registration_create,
+)
+
+
+def _closed(request: HttpRequest, event, reason: str) -> HttpResponse:
+    """No form: why registration is closed and what the person can do instead."""
+    return render(
+        request,
+        "registrations/registration_closed.html",
+        {"event": event, "reason": reason, "next_step": selectors.event_next_step(event=event)},
+    )
+
+
+def register(request: HttpRequest, slug: str) -> HttpResponse:
+    event = selectors.published_event(slug=slug)
+    now = timezone.now()
+    if event.invitation_only:
+        return _closed(request, event, _("This event is by invitation only."))
+    if not event.registration_is_open(now):
+        return _closed(request, event, closed_reason(event, now))
+
+    initial, source = {}, RegistrationSource.DIRECT
+    prefill = request.GET.get("from", "")
+    if prefill:
+        try:
+            response = survey_response_from_prefill(prefill, event=event)
+        except PrefillLinkInvalid as error:
+            messages.warning(request, error.message)
+        else:
+            initial, source = initial_from_survey(response, event), RegistrationSource.SURVEY
+
+    form = RegistrationForm(request.POST or None, event=event, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = registration_create(
+                event=event, source=source, **form.service_arguments()
+            )
+        except SeatsTaken as error:
+            form.show_seats_taken(error)
+        except RegistrationError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("registrations:registration_done", token=registration.token)
+    return render(request, "registrations/registration_form.html", {"event": event, "form": form})
+
+
+def registration_done(request: HttpRequest, token: str) -> HttpResponse:
+    registration = selectors.registration_by_token(token=token)
+    return render(
+        request,
+        "registrations/registration_done.html",
+        {"registration": registration, "event": registration.event},
+    )
+
+
+def registration_manage(request: HttpRequest, token: str) -> HttpResponse:
+    registration = selectors.registration_by_token(token=token)
+    return _render_manage(request, registration)
+
+
+def _render_manage(request, registration, *, mode_form=None, sessions_form=None, status=200):
+    event = registration.event
+    changeable = registration.status != "cancelled" and not event.is_over()
+    return render(
+        request,
+        "registrations/registration_manage.html",
+        {
+            "registration": registration,
+            "event": event,
+            "changeable": changeable,
+            "waiting_position": selectors.waiting_list_position(registration=registration),
+            "mode_form": mode_form or AttendanceModeForm(registration=registration),
+            "sessions_form": (
+                sessions_form
+                or (SessionsForm(registration=registration) if event.sessions.exists() else None)
+            ),
+        },
+        status=status,
+    )
+
+
+def _change(request, token, *, form_class, form_name, change, done) -> HttpResponse:
+    """Validate one form of the private page, apply it through a service, redirect or re-show."""
+    registration = selectors.registration_by_token(token=token)
+    form = form_class(request.POST, registration=registration)
+    if form.is_valid():
+        try:
+            change(registration, form.cleaned_data)
+        except RegistrationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, done)
+            return redirect("registrations:registration_manage", token=token)
+    return _render_manage(request, registration, **{form_name: form})
+
+
+@require_POST
+def registration_switch_mode(request: HttpRequest, token: str) -> HttpResponse:
+    return _change(
+        request,
+        token,
+        form_class=AttendanceModeForm,
+        form_name="mode_form",
+        change=lambda registration, data: registration_change_mode(
+            registration=registration, attendance_mode=data["attendance_mode"]
+        ),
+        done=_("Your attendance mode is changed."),
+    )
+
+
+@require_POST
+def registration_sessions(request: HttpRequest, token: str) -> HttpResponse:
+    return _change(
+        request,
+        token,
+        form_class=SessionsForm,
+        form_name="sessions_form",
+        change=lambda registration, data: registration_change_sessions(
+            registration=registration, sessions=data["sessions"]
+        ),
+        done=_("Your sessions are saved."),
+    )
+
+
+@require_POST
+def registration_cancel_view(request: HttpRequest, token: str) -> HttpResponse:
+    registration = selectors.registration_by_token(token=token)
+    try:
+        registration_cancel(registration=registration)
+    except RegistrationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your registration is cancelled. We have emailed you."))
+    return redirect("registrations:registration_manage", token=token)

@@ -1,0 +1,60 @@
+"""The whole registration journey in a real browser: the organiser opens registration, a person
+registers, opens the private link from the confirmation email, switches to online, cancels."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from registrations.models import Registration, RegistrationStatus
+from registrations.services.registration import registration_open
+from tests.factories import make_event, make_session
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_open_register_private_link_switch_mode_cancel(page, organiser, live_server):
+    event = make_event(title="European Cluster Conference 2030", onsite_capacity=80)
+    make_session(event, title="Opening plenary")
+    make_session(event, title="Matchmaking session 1", start=event.start + timedelta(hours=3))
+    registration_open(event=event, by=organiser)
+
+    page.goto(event.get_absolute_url())
+    page.get_by_role("link", name="Register").click()
+
+    page.get_by_label("First name").fill("Jukka")
+    page.get_by_label("Last name").fill("Järvenpää")
+    page.get_by_label("Email").fill("jukka.jarvenpaa@cluster.example.fi")
+    page.get_by_role("textbox", name=re.compile("^Organisation")).fill("Cluster Tampere")
+    page.get_by_label("Organisation type").select_option("cluster")
+    page.get_by_label("Country").select_option("FI")
+    page.get_by_role("radio", name=re.compile("On site")).check()
+    page.get_by_label("Matchmaking session 1").check()
+    page.get_by_label("Dietary needs (on site)").fill("Vegetarian")
+    page.get_by_label(re.compile("I agree that my data is processed")).check()
+    page.get_by_role("button", name="Register").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are registered")
+    registration = Registration.objects.get(event=event)
+    link = next(
+        line for line in mail.outbox[-1].body.splitlines() if "/registration/" in line
+    ).strip()
+    assert link.endswith(f"/registration/{registration.token}/")
+
+    page.goto(reverse("registrations:registration_manage", args=[registration.token]))
+    expect(page.get_by_text("Jukka Järvenpää")).to_be_visible()
+    expect(page.get_by_text("Matchmaking session 1").first).to_be_visible()
+    page.get_by_role("radio", name=re.compile("Online")).check()
+    page.get_by_role("button", name="Switch").click()
+    expect(page.get_by_text("Your attendance mode is changed.")).to_be_visible()
+    registration.refresh_from_db()
+    assert registration.attendance_mode == "online"
+
+    page.get_by_role("button", name="Cancel my registration").click()
+    expect(page.get_by_text("Your registration is cancelled.")).to_be_visible()
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.CANCELLED
+    expect(page.get_by_role("button", name="Cancel my registration")).to_have_count(0)

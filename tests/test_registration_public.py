@@ -1,0 +1,498 @@
+"""Registering: the event page's next step, the form, seats and the waiting list, bad input."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from registrations.models import (
+    AttendanceMode,
+    InterestSurvey,
+    Registration,
+    RegistrationSource,
+    RegistrationStatus,
+)
+from registrations.services import registration as registration_service
+from registrations.services.registration import (
+    AlreadyRegistered,
+    RegistrationClosed,
+    RegistrationError,
+    SeatsTaken,
+    registration_create,
+)
+from tests.factories import make_event, make_session
+from tests.factories_registration import make_open_event, person, register
+
+pytestmark = pytest.mark.django_db
+
+ON_SITE, ONLINE = AttendanceMode.ON_SITE, AttendanceMode.ONLINE
+
+
+# The service ---------------------------------------------------------------------------------
+
+
+def test_registration_is_confirmed_with_consent_and_sessions(settings):
+    event = make_open_event()
+    webinar = make_session(event, title="Preparatory webinar")
+
+    registration = registration_create(
+        event=event,
+        **person(first_name="Jukka", last_name="Järvenpää"),
+        attendance_mode=ON_SITE,
+        sessions=[webinar],
+        dietary_needs="Vegetarian",
+    )
+
+    assert registration.status == RegistrationStatus.CONFIRMED
+    assert registration.consent_version == settings.PRIVACY_NOTICE_VERSION
+    assert registration.consented_at is not None
+    assert list(registration.sessions.all()) == [webinar]
+    assert registration.dietary_needs == "Vegetarian"
+    assert len(registration.token) >= 22  # at least 128 bits, URL-safe
+
+
+def test_online_registrations_keep_no_on_site_needs():
+    registration = registration_create(
+        event=make_open_event(),
+        **person(),
+        attendance_mode=ONLINE,
+        accessibility_needs="Wheelchair access",
+    )
+
+    assert registration.accessibility_needs == ""
+
+
+def test_when_seats_are_gone_the_person_must_choose_waiting_list_or_online():
+    event = make_open_event(onsite_capacity=1)
+    register(event)
+
+    with pytest.raises(SeatsTaken, match="Join the waiting list or attend online"):
+        register(event)
+    waiting = registration_create(
+        event=event, **person(), attendance_mode=ON_SITE, join_waiting_list=True
+    )
+    online = register(event, attendance_mode=ONLINE)
+
+    assert waiting.status == RegistrationStatus.WAITLISTED
+    assert waiting.waitlisted_at is not None
+    assert online.status == RegistrationStatus.CONFIRMED
+    assert Registration.objects.filter(event=event).count() == 3
+
+
+def test_online_places_can_be_limited_too():
+    event = make_open_event(online_capacity=1)
+    register(event, attendance_mode=ONLINE)
+
+    with pytest.raises(SeatsTaken, match="online places are taken"):
+        register(event, attendance_mode=ONLINE)
+
+
+def test_the_same_email_in_any_case_never_makes_a_second_registration():
+    event = make_open_event()
+    register(event, email="Anna.Mueller@Cluster.example.eu")
+
+    with pytest.raises(AlreadyRegistered, match="private link"):
+        register(event, email="anna.mueller@cluster.EXAMPLE.eu")
+
+    assert Registration.objects.filter(event=event).count() == 1
+
+
+def test_a_race_on_the_email_is_answered_by_the_database_constraint(monkeypatch):
+    """The pre-check missed the twin (it committed in between): the constraint still holds."""
+    event = make_open_event()
+    register(event, email="wojcik@cluster.example.pl")
+    monkeypatch.setattr(registration_service, "email_registered", lambda event, email: False)
+
+    with pytest.raises(AlreadyRegistered, match="already registered"):
+        register(event, email="WOJCIK@cluster.example.pl")
+
+    assert Registration.objects.filter(event=event).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"registration_opens_at": None}, "not open yet"),
+        ({"registration_opens_at": timezone.now() + timedelta(days=1)}, "not open yet"),
+        (
+            {
+                "registration_opens_at": timezone.now() - timedelta(days=2),
+                "registration_closes_at": timezone.now() - timedelta(days=1),
+            },
+            "closed",
+        ),
+    ],
+)
+def test_no_registration_while_closed(fields, message):
+    event = make_event(**fields)
+
+    with pytest.raises(RegistrationClosed, match=message):
+        register(event)
+    assert not Registration.objects.exists()
+
+
+def test_no_registration_after_the_event():
+    event = make_open_event()
+
+    with pytest.raises(RegistrationClosed, match="taken place"):
+        registration_create(
+            event=event, **person(), attendance_mode=ON_SITE, now=event.end + timedelta(days=1)
+        )
+
+
+def test_invitation_only_events_take_only_invited_registrations():
+    event = make_open_event(invitation_only=True)
+
+    with pytest.raises(RegistrationClosed, match="invitation only"):
+        register(event)
+    invited = registration_create(
+        event=event, **person(), attendance_mode=ON_SITE, source=RegistrationSource.INVITATION
+    )
+
+    assert invited.source == RegistrationSource.INVITATION
+
+
+def test_modes_and_sessions_the_event_does_not_offer_are_refused():
+    event = make_open_event(format="online", venue="", city="")
+    foreign = make_session(make_open_event())
+
+    with pytest.raises(RegistrationError, match="does not offer"):
+        register(event, attendance_mode=ON_SITE)
+    with pytest.raises(RegistrationError, match="only sessions of this event"):
+        registration_create(event=event, **person(), attendance_mode=ONLINE, sessions=[foreign])
+    assert not Registration.objects.exists()
+
+
+def test_confirmation_email_has_plain_text_html_calendar_and_private_link(
+    django_capture_on_commit_callbacks, settings
+):
+    event = make_open_event(title="European Cluster Conference")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register(event, first_name="Inês", last_name="Gonçalves")
+
+    message = mail.outbox[-1]
+    link = f"{settings.SITE_URL}/registration/{registration.token}/"
+    assert message.subject == "Registration confirmed: European Cluster Conference"
+    assert "Dear Inês Gonçalves" in message.body
+    assert link in message.body
+    html = message.alternatives[0][0]
+    assert f'href="{link}"' in html
+    filename, content, mimetype = message.attachments[0]
+    assert (filename, mimetype) == (f"{event.slug}.ics", "text/calendar")
+    assert "SUMMARY:European Cluster Conference" in str(content)
+
+
+def test_waiting_list_email_says_so_and_has_no_calendar(django_capture_on_commit_callbacks):
+    event = make_open_event(onsite_capacity=0)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_create(
+            event=event, **person(), attendance_mode=ON_SITE, join_waiting_list=True
+        )
+
+    assert mail.outbox[-1].subject.startswith("You are on the waiting list")
+    assert "waiting list" in mail.outbox[-1].body
+    assert not mail.outbox[-1].attachments
+
+
+# The event page ------------------------------------------------------------------------------
+
+
+def test_event_page_offers_registration_while_open(client):
+    event = make_open_event()
+
+    page = client.get(event.get_absolute_url()).content.decode()
+
+    assert "Registration is open." in page
+    assert f'href="/events/{event.slug}/register/"' in page
+
+
+def test_invitation_only_event_page_does_not_offer_the_public_form(client):
+    event = make_open_event(invitation_only=True)
+
+    page = client.get(event.get_absolute_url()).content.decode()
+
+    assert f"/events/{event.slug}/register/" not in page
+
+
+# The form page -------------------------------------------------------------------------------
+
+
+def form_data(**fields):
+    data = {
+        **person(),
+        "attendance_mode": ON_SITE,
+        "consent": "on",
+    }
+    data.update(fields)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def register_url(event):
+    return f"/events/{event.slug}/register/"
+
+
+def test_registering_redirects_to_the_confirmation_page(client):
+    event = make_open_event()
+
+    response = client.post(register_url(event), form_data(first_name="Zoë"))
+
+    registration = Registration.objects.get(event=event)
+    assert response.status_code == 302
+    assert response.url == f"/registration/{registration.token}/done/"
+    page = client.get(response.url).content.decode()
+    assert "You are registered" in page
+    assert "Zoë" in page
+
+
+def test_the_form_offers_only_the_events_modes_and_sessions(client):
+    event = make_open_event(format="in_person")
+    make_session(event, title="Preparatory webinar")
+    make_session(event, title="Matchmaking session 1")
+    make_session(make_open_event(), title="Someone else's plenary")
+
+    page = client.get(register_url(event)).content.decode()
+
+    assert 'value="on_site"' in page
+    assert 'value="online"' not in page
+    assert "Matchmaking session 1" in page
+    assert "Someone else" not in page
+
+
+def test_with_one_session_the_form_asks_for_none():
+    event = make_open_event()
+    make_session(event, title="Opening plenary")
+
+    from registrations.forms.registration import RegistrationForm
+
+    assert "sessions" not in RegistrationForm(event=event).fields
+
+
+def test_a_locked_email_ignores_what_was_posted():
+    from registrations.forms.registration import RegistrationForm
+
+    event = make_open_event()
+    form = RegistrationForm(
+        form_data(email="someone.else@example.eu"),
+        event=event,
+        locked_email="invited@cluster.example.eu",
+    )
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["email"] == "invited@cluster.example.eu"
+
+
+def test_when_seats_are_gone_the_form_says_so_and_offers_the_choice(client):
+    event = make_open_event(onsite_capacity=1)
+    register(event)
+
+    page = client.get(register_url(event)).content.decode()
+    refused = client.post(register_url(event), form_data())
+    waiting = client.post(register_url(event), form_data(join_waiting_list="on"))
+
+    assert "No on-site seats are left" in page
+    assert page.index('name="join_waiting_list"') < page.index('name="dietary_needs"')
+    assert "no places left: waiting list" in page
+    assert "join_waiting_list" in page
+    assert refused.status_code == 200
+    assert "tick the waiting list box, or choose to attend online" in refused.content.decode()
+    assert waiting.status_code == 302
+    assert Registration.objects.filter(status=RegistrationStatus.WAITLISTED).count() == 1
+
+
+def test_when_the_last_seat_goes_while_filling_in_the_form_the_person_chooses(client):
+    """The form saw a free seat; by the time of the POST the service finds none."""
+    event = make_open_event(onsite_capacity=1)
+    register(event)
+    from registrations.forms import registration as forms_module
+
+    original = forms_module.RegistrationForm.onsite_full
+    forms_module.RegistrationForm.onsite_full = property(lambda self: False)
+    try:
+        response = client.post(register_url(event), form_data())
+    finally:
+        forms_module.RegistrationForm.onsite_full = original
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The last on-site seats have just been taken" in page
+    assert "join_waiting_list" in page
+    assert Registration.objects.filter(event=event).count() == 1
+
+
+def test_full_online_places_are_answered_on_the_form(client):
+    event = make_open_event(format="online", venue="", city="", online_capacity=1)
+    register(event, attendance_mode=ONLINE)
+
+    response = client.post(register_url(event), form_data(attendance_mode=ONLINE))
+
+    assert "All online places are taken" in response.content.decode()
+    assert Registration.objects.filter(event=event).count() == 1
+
+
+def test_a_second_submission_with_the_same_email_is_answered_on_the_form(client):
+    event = make_open_event()
+    data = form_data(email="jarvenpaa@cluster.example.fi")
+    client.post(register_url(event), data)
+
+    response = client.post(register_url(event), {**data, "email": "JARVENPAA@cluster.example.fi"})
+
+    assert response.status_code == 200
+    assert "already registered" in response.content.decode()
+    assert Registration.objects.filter(event=event).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "field_message"),
+    [
+        ({"first_name": "   "}, "This field is required."),
+        ({"last_name": "Müller\nInjected"}, "single line"),
+        ({"email": "not-an-email"}, "Enter a valid email address."),
+        ({"email": "a" * 250 + "@example.eu"}, "at most 254 characters"),
+        ({"organisation": "x" * 201}, "at most 200 characters"),
+        ({"organisation_type": "secret_society"}, "Select a valid choice"),
+        ({"country": "XX"}, "Select a valid choice"),
+        ({"attendance_mode": "backstage"}, "attendance modes this event offers"),
+        ({"attendance_mode": None}, "This field is required."),
+        ({"dietary_needs": "y" * 501}, "at most 500 characters"),
+        ({"consent": None}, "Please agree to the privacy notice"),
+    ],
+)
+def test_bad_input_is_answered_on_the_form_and_stores_nothing(client, fields, field_message):
+    event = make_open_event()
+
+    response = client.post(register_url(event), form_data(**fields))
+
+    assert response.status_code == 200
+    assert field_message in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_an_online_mode_forged_for_an_on_site_event_is_refused(client):
+    event = make_open_event(format="in_person")
+
+    response = client.post(register_url(event), form_data(attendance_mode=ONLINE))
+
+    assert "attendance modes this event offers" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_a_session_of_another_event_is_refused(client):
+    event = make_open_event()
+    make_session(event, title="Matchmaking session 1")
+    make_session(event, title="Matchmaking session 2")
+    foreign = make_session(make_open_event(), title="Foreign")
+
+    response = client.post(register_url(event), form_data(sessions=[foreign.pk]))
+
+    assert "only sessions of this event" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_html_is_stored_as_text_and_shown_escaped(client):
+    event = make_open_event()
+
+    response = client.post(
+        register_url(event), form_data(organisation="<script>alert(1)</script>"), follow=True
+    )
+
+    assert Registration.objects.get().organisation == "<script>alert(1)</script>"
+    assert "&lt;script&gt;" in response.content.decode()
+    assert "<script>alert(1)" not in response.content.decode()
+
+
+def test_extra_post_parameters_are_ignored(client):
+    event = make_open_event(onsite_capacity=0)
+
+    client.post(
+        register_url(event),
+        form_data(
+            attendance_mode=ONLINE,
+            status=RegistrationStatus.CONFIRMED,
+            source=RegistrationSource.INVITATION,
+            token="chosen-by-the-attacker",
+            event=make_open_event().pk,
+        ),
+    )
+
+    registration = Registration.objects.get()
+    assert registration.event == event
+    assert registration.source == RegistrationSource.DIRECT
+    assert registration.token != "chosen-by-the-attacker"
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"registration_opens_at": None}, "not open yet"),
+        (
+            {
+                "registration_opens_at": timezone.now() - timedelta(days=2),
+                "registration_closes_at": timezone.now() - timedelta(days=1),
+            },
+            "Registration for this event is closed.",
+        ),
+        (
+            {
+                "start": timezone.now() - timedelta(days=3),
+                "end": timezone.now() - timedelta(days=2),
+                "registration_opens_at": timezone.now() - timedelta(days=9),
+            },
+            "taken place",
+        ),
+        ({"invitation_only": True, "registration_opens_at": timezone.now()}, "invitation only"),
+    ],
+)
+def test_closed_registration_explains_why_shows_no_form_and_stores_nothing(client, fields, reason):
+    event = make_event(**fields)
+
+    page = client.get(register_url(event))
+    post = client.post(register_url(event), form_data())
+
+    for response in (page, post):
+        assert response.status_code == 200
+        assert reason in response.content.decode()
+        assert 'name="first_name"' not in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_not_yet_open_links_to_the_open_survey(client, monkeypatch):
+    """The event's next step (the survey's, when it is open) is shown in place of the form."""
+    event = make_event(registration_opens_at=None)
+    InterestSurvey.objects.create(event=event, is_open=True)
+    from registrations import selectors
+
+    monkeypatch.setattr(
+        selectors,
+        "event_next_step",
+        lambda *, event, now=None: selectors.NextStep(
+            message="Tell us if you plan to come.",
+            action_label="Answer the survey",
+            action_url="/survey-url/",
+        ),
+    )
+
+    page = client.get(register_url(event)).content.decode()
+
+    assert "not open yet" in page
+    assert 'href="/survey-url/"' in page
+
+
+def test_an_unpublished_event_has_no_registration_page(client):
+    event = make_open_event(is_published=False)
+
+    assert client.get(register_url(event)).status_code == 404
+
+
+def test_the_lock_function_is_used_by_the_service(monkeypatch):
+    """The concurrency control test relies on replacing this one function."""
+    calls = []
+    real = registration_service.lock_event
+    monkeypatch.setattr(registration_service, "lock_event", lambda pk: calls.append(pk) or real(pk))
+    event = make_open_event()
+
+    register(event)
+
+    assert calls == [event.pk]
