@@ -1,20 +1,32 @@
 """Eligible applicants get a single-use invitation link by email, through the background worker."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
-from registrations.models import ApplicationStatus, ExpressionOfInterest, Invitation
+from registrations.models import (
+    ApplicationStatus,
+    ExpressionOfInterest,
+    Invitation,
+    Registration,
+    RegistrationSource,
+    RegistrationStatus,
+)
 from registrations.services.matchmaking import (
+    MatchmakingError,
     application_mark_eligible,
     application_mark_not_eligible,
+    invitation_accept,
     invitation_revoke,
     invitations_resend,
     invitations_send,
 )
+from tests.factories import make_session
 from tests.factories_matchmaking import make_application, make_call
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +217,179 @@ def test_an_invitation_of_an_application_no_longer_eligible_is_withdrawn(
 
     assert response.status_code == 410
     assert "withdrawn" in response.content.decode()
+
+
+# Invitation-only registration ----------------------------------------------------------------
+
+
+@pytest.fixture
+def open_call():
+    return make_call(registration_opens_at=timezone.now() - timedelta(days=1))
+
+
+@pytest.fixture
+def invitation(open_call, organiser):
+    for title in ("Preparatory webinar", "Matchmaking session 1", "Matchmaking session 2"):
+        make_session(open_call.event, title=title, kind="matchmaking")
+    application = make_application(
+        open_call,
+        legal_name="Klaster Łódź Innowacje",
+        country="PL",
+        contact_first_name="Łukasz",
+        contact_last_name="Wójcik",
+        contact_job_title="Cluster manager",
+        contact_email="lukasz.wojcik@example.pl",
+    )
+    application_mark_eligible(application=application, reviewer=organiser)
+    invitations_send(applications=[application])
+    return Invitation.objects.select_related("application__event").get()
+
+
+def invitation_url(invitation) -> str:
+    return reverse("registrations:invitation", kwargs={"token": invitation.token})
+
+
+def registration_data(invitation, **overrides) -> dict:
+    sessions = invitation.application.event.sessions.all()
+    data = {
+        "first_name": "Łukasz",
+        "last_name": "Wójcik",
+        "organisation": "Klaster Łódź Innowacje",
+        "organisation_type": "cluster",
+        "job_title": "Cluster manager",
+        "country": "PL",
+        "attendance_mode": "online",
+        "sessions": [str(session.pk) for session in sessions],
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_link_shows_the_form_prefilled_and_locked_to_the_invited_email(client, invitation):
+    response = client.get(invitation_url(invitation))
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.fields["email"].disabled
+    assert form["email"].value() == "lukasz.wojcik@example.pl"
+    assert form["organisation"].value() == "Klaster Łódź Innowacje"
+    assert form["first_name"].value() == "Łukasz"
+    assert form["country"].value() == "PL"
+    assert form["organisation_type"].value() == "cluster"
+    page = response.content.decode()
+    for title in ("Preparatory webinar", "Matchmaking session 1", "Matchmaking session 2"):
+        assert title in page
+
+
+def test_registering_with_the_link_records_the_sessions_and_uses_up_the_link(
+    client, invitation, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    first_session = invitation.application.event.sessions.first()
+    data = registration_data(invitation, sessions=[str(first_session.pk)])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(invitation_url(invitation), {**data, "email": "other@example.org"})
+
+    registration = Registration.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "registrations:registration_done", kwargs={"token": registration.token}
+    )
+    assert registration.email == "lukasz.wojcik@example.pl"
+    assert registration.source == RegistrationSource.INVITATION
+    assert registration.status == RegistrationStatus.CONFIRMED
+    assert list(registration.sessions.all()) == [first_session]
+    invitation.refresh_from_db()
+    assert invitation.registration == registration
+    assert [m.to for m in mail.outbox] == [["lukasz.wojcik@example.pl"]]
+
+
+def test_a_used_link_gives_a_clear_page_and_creates_nothing(client, invitation):
+    client.post(invitation_url(invitation), registration_data(invitation))
+
+    page = client.get(invitation_url(invitation))
+    again = client.post(invitation_url(invitation), registration_data(invitation))
+
+    assert page.status_code == 410
+    assert "already been used" in page.content.decode()
+    assert again.status_code == 410
+    assert Registration.objects.count() == 1
+
+
+def test_a_revoked_link_creates_nothing(client, invitation):
+    invitation_revoke(invitation=invitation)
+
+    response = client.post(invitation_url(invitation), registration_data(invitation))
+
+    assert response.status_code == 410
+    assert "withdrawn" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_the_service_refuses_an_application_no_longer_eligible(organiser, invitation):
+    ExpressionOfInterest.objects.filter(pk=invitation.application_id).update(
+        status=ApplicationStatus.RESERVE
+    )
+    arguments = registration_data(invitation)
+    del arguments["consent"]
+    arguments["sessions"] = []
+
+    with pytest.raises(MatchmakingError, match="withdrawn"):
+        invitation_accept(invitation=invitation, **arguments)
+
+    assert not Registration.objects.exists()
+
+
+def test_a_link_before_registration_opens_explains_and_creates_nothing(client, organiser):
+    call = make_call()
+    application = make_application(call)
+    application_mark_eligible(application=application, reviewer=organiser)
+    invitations_send(applications=[application])
+    invitation = Invitation.objects.get()
+
+    response = client.post(invitation_url(invitation), registration_data(invitation))
+
+    assert response.status_code == 200
+    assert "Registration for this event is not open yet" in response.content.decode()
+    assert not Registration.objects.exists()
+    invitation.refresh_from_db()
+    assert invitation.registration is None
+
+
+def test_bad_input_on_the_invitation_form_is_answered_and_nothing_is_stored(client, invitation):
+    data = registration_data(invitation, first_name="Łukasz\x00", consent="")
+
+    response = client.post(invitation_url(invitation), data)
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "first_name" in errors and "consent" in errors
+    assert not Registration.objects.exists()
+
+
+def test_a_used_invitation_cannot_be_withdrawn_nor_the_decision_changed(organiser, invitation):
+    arguments = registration_data(invitation)
+    del arguments["consent"]
+    arguments["sessions"] = []
+    invitation_accept(invitation=invitation, **arguments)
+
+    with pytest.raises(MatchmakingError, match="already been used"):
+        invitation_revoke(invitation=invitation)
+    with pytest.raises(MatchmakingError, match="already registered"):
+        application_mark_not_eligible(
+            application=invitation.application, reviewer=organiser, reason="Late change."
+        )
+
+
+def test_the_public_register_page_of_the_event_explains_how_to_apply(client, open_call):
+    url = reverse("registrations:register", kwargs={"slug": open_call.event.slug})
+
+    response = client.get(url)
+
+    page = response.content.decode()
+    assert "by invitation only" in page
+    apply_url = reverse("registrations:application_create", kwargs={"slug": open_call.event.slug})
+    assert f'href="{apply_url}"' in page
+    assert "<form" not in page

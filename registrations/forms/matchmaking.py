@@ -5,7 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from registrations.forms.fields import MultiLineField, PrivacyConsentField, SingleLineField
-from registrations.models import ApplicantType, ApplicationCall, Sector
+from registrations.models import (
+    ApplicantType,
+    ApplicationCall,
+    ExpressionOfInterest,
+    OrganisationType,
+    Sector,
+)
 from registrations.services.matchmaking import country_is_eligible, eligible_country_names
 
 
@@ -107,3 +113,17 @@ class ExpressionOfInterestForm(forms.Form):
         data.pop("consent")
         data.setdefault("declarations", [])
         return data
+
+
+def initial_from_application(application: ExpressionOfInterest) -> dict:
+    """The registration form's starting values from the expression of interest."""
+    return {
+        "first_name": application.contact_first_name,
+        "last_name": application.contact_last_name,
+        "email": application.contact_email,
+        "organisation": application.legal_name,
+        "organisation_type": OrganisationType.CLUSTER,
+        "job_title": application.contact_job_title,
+        "country": application.country.code,
+        "sessions": list(application.event.sessions.all()),
+    }

@@ -2,6 +2,7 @@
 
 Each public function is one transaction. Mail goes out only after commit: the applicant's own
 confirmation straight away, review decisions and invitations through the background worker.
+Registration through an invitation is made by the registration service, in the same transaction.
 """
 
 from collections.abc import Iterable
@@ -21,8 +22,12 @@ from registrations.models import (
     EligibilityDeclaration,
     ExpressionOfInterest,
     Invitation,
+    Registration,
+    RegistrationSource,
     Sector,
+    Session,
 )
+from registrations.services.registration import registration_create
 from registrations.tasks import matchmaking as tasks
 from registrations.tokens import new_token
 
@@ -361,3 +366,53 @@ def invitation_unusable_reason(invitation: Invitation) -> str:
             "mistake, please reply to the email that brought you here."
         )
     return ""
+
+
+@transaction.atomic
+def invitation_accept(
+    *,
+    invitation: Invitation,
+    first_name: str,
+    last_name: str,
+    organisation: str,
+    organisation_type: str,
+    job_title: str,
+    country: str,
+    attendance_mode: str,
+    sessions: Iterable[Session] = (),
+    accessibility_needs: str = "",
+    dietary_needs: str = "",
+    join_waiting_list: bool = False,
+    now: datetime | None = None,
+) -> Registration:
+    """Register the invited organisation's contact person with a single-use link.
+
+    The application and the invitation are locked (in the order the review takes them), so a
+    double submit or a decision made at the same moment cannot slip past the checks; the
+    registration is made in the same transaction and links the invitation as used.
+    """
+    application = ExpressionOfInterest.objects.select_for_update().get(pk=invitation.application_id)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation.application = application
+    if reason := invitation_unusable_reason(invitation):
+        raise MatchmakingError(reason)
+    registration = registration_create(
+        event=application.event,
+        first_name=first_name,
+        last_name=last_name,
+        email=application.contact_email,
+        organisation=organisation,
+        organisation_type=organisation_type,
+        job_title=job_title,
+        country=country,
+        attendance_mode=attendance_mode,
+        sessions=sessions,
+        accessibility_needs=accessibility_needs,
+        dietary_needs=dietary_needs,
+        join_waiting_list=join_waiting_list,
+        source=RegistrationSource.INVITATION,
+        now=now,
+    )
+    invitation.registration = registration
+    invitation.save(update_fields=["registration"])
+    return registration

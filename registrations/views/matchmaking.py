@@ -1,16 +1,20 @@
-"""Public pages of a matchmaking call: the expression-of-interest form and its thank-you page."""
+"""Public pages of a matchmaking call: the expression of interest and registration by invitation."""
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from registrations import selectors
-from registrations.forms.matchmaking import ExpressionOfInterestForm
+from registrations.forms.matchmaking import ExpressionOfInterestForm, initial_from_application
+from registrations.forms.registration import RegistrationForm
 from registrations.services.matchmaking import (
     MatchmakingError,
     application_submit,
+    invitation_accept,
     invitation_unusable_reason,
 )
+from registrations.services.registration import RegistrationError, SeatsTaken, closed_reason
 
 
 def application_create(request: HttpRequest, slug: str) -> HttpResponse:
@@ -41,14 +45,42 @@ def application_thanks(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def invitation_register(request: HttpRequest, token: str) -> HttpResponse:
-    """Registration through a single-use invitation link."""
+    """Registration through a single-use invitation link, locked to the invited email."""
     invitation = selectors.invitation_by_token(token=token)
-    problem = invitation_unusable_reason(invitation)
-    if problem:
+    application = invitation.application
+    event = application.event
+    context = {"event": event, "application": application}
+    if problem := invitation_unusable_reason(invitation):
         return render(
             request,
             "registrations/matchmaking/invitation_unavailable.html",
-            {"event": invitation.application.event, "problem": problem},
+            {**context, "problem": problem},
             status=410,
         )
-    raise Http404
+    now = timezone.now()
+    if not event.registration_is_open(now):
+        return render(
+            request,
+            "registrations/matchmaking/invitation_not_open.html",
+            {**context, "reason": closed_reason(event, now)},
+        )
+    form = RegistrationForm(
+        request.POST if request.method == "POST" else None,
+        event=event,
+        locked_email=application.contact_email,
+        initial=initial_from_application(application),
+    )
+    if request.method == "POST" and form.is_valid():
+        arguments = form.service_arguments()
+        del arguments["email"]  # always the invited address, whatever was posted
+        try:
+            registration = invitation_accept(invitation=invitation, **arguments)
+        except SeatsTaken as error:
+            form.show_seats_taken(error)
+        except (RegistrationError, MatchmakingError) as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("registrations:registration_done", token=registration.token)
+    return render(
+        request, "registrations/matchmaking/invitation_register.html", {**context, "form": form}
+    )
