@@ -72,6 +72,27 @@ def test_a_decision_at_the_same_moment_as_the_registration_never_lets_both_throu
     assert (invitation.registration_id is not None) == registered
 
 
+def test_control_without_the_locks_both_get_through(invitation, monkeypatch):
+    """Shows the race is real: with plain reads the decision and the registration both win."""
+    invitation, organiser = invitation
+
+    monkeypatch.setattr(
+        matchmaking,
+        "lock_invitation",
+        lambda invitation: Invitation.objects.select_related("application").get(pk=invitation.pk),
+    )
+    deciding = lambda: application_mark_not_eligible(  # noqa: E731
+        application=invitation.application, reviewer=organiser, reason="Not a cluster."
+    )
+
+    outcomes = run_together([accepting(invitation), deciding])
+
+    assert not any(isinstance(o, Exception) for o in outcomes), outcomes
+    invitation.application.refresh_from_db()
+    assert invitation.application.status == "not_eligible"
+    assert Registration.objects.exists()
+
+
 def test_the_same_link_used_twice_at_once_registers_once(invitation):
     invitation, _organiser = invitation
 

@@ -368,6 +368,18 @@ def invitation_unusable_reason(invitation: Invitation) -> str:
     return ""
 
 
+def lock_invitation(invitation: Invitation) -> Invitation:
+    """Lock the application, then its invitation (the review's order), and read both afresh.
+
+    A module-level function on purpose: the concurrency control test replaces it with plain
+    reads to show that without the locks a decision and a registration both get through.
+    """
+    application = ExpressionOfInterest.objects.select_for_update().get(pk=invitation.application_id)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation.application = application
+    return invitation
+
+
 @transaction.atomic
 def invitation_accept(
     *,
@@ -387,13 +399,12 @@ def invitation_accept(
 ) -> Registration:
     """Register the invited organisation's contact person with a single-use link.
 
-    The application and the invitation are locked (in the order the review takes them), so a
-    double submit or a decision made at the same moment cannot slip past the checks; the
-    registration is made in the same transaction and links the invitation as used.
+    The application and the invitation are locked, so a double submit or a decision made at the
+    same moment cannot slip past the checks; the registration is made in the same transaction
+    and links the invitation as used.
     """
-    application = ExpressionOfInterest.objects.select_for_update().get(pk=invitation.application_id)
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    invitation.application = application
+    invitation = lock_invitation(invitation)
+    application = invitation.application
     if reason := invitation_unusable_reason(invitation):
         raise MatchmakingError(reason)
     registration = registration_create(
