@@ -79,6 +79,9 @@ def test_send_invites_only_eligible_applicants_not_yet_invited(
     assert invitation_link(message).endswith(url)
     assert invitation_link(message).startswith("http")
     assert url in message.alternatives[0][0]
+    start = eligible.event.start.astimezone(eligible.event.tzinfo)
+    assert f"When: {start:%A} {start.day} {start:%B %Y, %H:%M}" in message.body
+    assert "(Europe/Berlin, CE" in message.body  # the zone is named (CET or CEST)
 
 
 def test_sending_again_skips_the_already_invited(eligible, django_capture_on_commit_callbacks):

@@ -6,6 +6,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_countries.filters import CountryFilter
 
 from registrations.models import ApplicationStatus, ExpressionOfInterest, Invitation
 from registrations.services.matchmaking import (
@@ -168,7 +169,7 @@ def test_a_decision_replaced_before_the_worker_ran_sends_only_the_latest(
     ("query", "expected"),
     [
         ({"status__exact": "eligible"}, {"Cluster Müller GmbH"}),
-        ({"country__exact": "PL"}, {"Klaster Łódź"}),
+        ({"country": "PL"}, {"Klaster Łódź"}),
         ({"declarations": "missing"}, {"Järvenpää Cluster"}),
         ({"declarations": "all"}, {"Cluster Müller GmbH", "Klaster Łódź"}),
         ({"q": "wojcik"}, {"Klaster Łódź"}),
@@ -188,6 +189,19 @@ def test_filters_and_search(admin_client_for, organiser, call, query, expected):
 
     shown = {a.legal_name for a in response.context["cl"].result_list}
     assert shown == expected
+
+
+def test_the_country_filter_offers_only_countries_that_applied(admin_client_for, call):
+    make_application(call, country="FI")
+    make_application(call, country="UA")
+
+    response = admin_client_for.get(CHANGELIST)
+
+    (country_filter,) = [
+        f for f in response.context["cl"].filter_specs if isinstance(f, CountryFilter)
+    ]
+    offered = [choice["display"] for choice in country_filter.choices(response.context["cl"])]
+    assert offered == ["All", "Finland", "Ukraine"]
 
 
 def test_filter_by_sector(admin_client_for, call):

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_countries.filters import CountryFilter
 
 from registrations.forms.fields import MultiLineField
 from registrations.models import (
@@ -104,6 +105,7 @@ class NotEligibleReasonForm(forms.Form):
     reason = MultiLineField(
         label=_("Reason the applicants will read"),
         max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
         help_text=_("Sent by email to each selected applicant; write it to them."),
     )
 
@@ -112,11 +114,10 @@ class NotEligibleReasonForm(forms.Form):
 class ExpressionOfInterestAdmin(admin.ModelAdmin):
     list_display = [
         "legal_name",
-        "country",
-        "organisation_type",
-        "contact_email",
         "status",
         "invitation_state",
+        "country",
+        "contact_email",
         "reviewed_by",
         "reviewed_at",
         "created_at",
@@ -124,7 +125,7 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
     list_filter = [
         "event",
         "status",
-        "country",
+        ("country", CountryFilter),
         "organisation_type",
         "sectors",
         DeclarationsFilter,
