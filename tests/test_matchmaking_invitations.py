@@ -26,6 +26,7 @@ from registrations.services.matchmaking import (
     invitations_resend,
     invitations_send,
 )
+from registrations.services.registration import registration_cancel
 from tests.factories import make_session
 from tests.factories_matchmaking import make_application, make_call
 
@@ -396,3 +397,16 @@ def test_the_public_register_page_of_the_event_explains_how_to_apply(client, ope
     apply_url = reverse("registrations:application_create", kwargs={"slug": open_call.event.slug})
     assert f'href="{apply_url}"' in page
     assert "<form" not in page
+
+
+def test_once_the_registration_is_cancelled_the_decision_can_change(organiser, invitation):
+    arguments = registration_data(invitation)
+    del arguments["consent"]
+    arguments["sessions"] = []
+    registration_cancel(registration=invitation_accept(invitation=invitation, **arguments))
+
+    application = application_mark_not_eligible(
+        application=invitation.application, reviewer=organiser, reason="Not a cluster."
+    )
+
+    assert application.status == ApplicationStatus.NOT_ELIGIBLE

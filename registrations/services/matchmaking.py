@@ -24,6 +24,7 @@ from registrations.models import (
     Invitation,
     Registration,
     RegistrationSource,
+    RegistrationStatus,
     Sector,
     Session,
 )
@@ -198,8 +199,14 @@ def _decide(
             _("%(name)s is already marked “%(status)s”.")
             % {"name": application.legal_name, "status": application.get_status_display()}
         )
-    invitation = Invitation.objects.select_for_update().filter(application=application).first()
-    if invitation and invitation.registration_id:
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("registration")
+        .filter(application=application)
+        .first()
+    )
+    registered = invitation and invitation.registration
+    if registered and registered.status != RegistrationStatus.CANCELLED:
         raise MatchmakingError(
             _(
                 "%(name)s has already registered through its invitation; cancel that "
