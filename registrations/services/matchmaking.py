@@ -200,7 +200,7 @@ def _decide(
             % {"name": application.legal_name, "status": application.get_status_display()}
         )
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))  # not the outer-joined registration
         .select_related("registration")
         .filter(application=application)
         .first()
