@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registrations.models import (
+    ApplicationCall,
     AttendanceIntent,
     Event,
     InterestSurvey,
+    Invitation,
     Registration,
     RegistrationStatus,
     SurveyResponse,
@@ -59,6 +61,8 @@ def event_next_step(*, event: Event, now: datetime | None = None) -> NextStep:
     now = now or timezone.now()
     if event.is_over(now):
         return NextStep(message=_("This event has taken place."))
+    if event.invitation_only:
+        return _invitation_only_next_step(event)
     if event.registration_is_open(now) and not event.invitation_only:
         return NextStep(
             message=_("Registration is open."),
@@ -189,3 +193,36 @@ def waiting_list_position(*, registration: Registration) -> int | None:
         | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
     )
     return ahead.count() + 1
+
+
+def _invitation_only_next_step(event: Event) -> NextStep:
+    call = ApplicationCall.objects.filter(event=event).first()
+    if call and call.is_open:
+        return NextStep(
+            message=_(
+                "Registration is by invitation. Cluster organisations first send an expression "
+                "of interest; those that meet the eligibility criteria are invited to register."
+            ),
+            action_label=_("Apply"),
+            action_url=reverse("registrations:application_create", kwargs={"slug": event.slug}),
+        )
+    return NextStep(message=invitation_only_explanation())
+
+
+def invitation_only_explanation() -> str:
+    return _(
+        "Registration is by invitation only: it is open to the organisations found eligible in "
+        "the call for expressions of interest, which is closed now. If you were invited, please "
+        "use the link in your invitation email."
+    )
+
+
+def published_event_call(*, slug: str) -> ApplicationCall:
+    """The call for expressions of interest of a published event, or 404."""
+    return get_object_or_404(
+        ApplicationCall.objects.select_related("event"), event__slug=slug, event__is_published=True
+    )
+
+
+def invitation_by_token(*, token: str) -> Invitation:
+    return by_private_token(Invitation.objects.select_related("application__event"), token)

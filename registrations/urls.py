@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registrations.views import events, registration, survey
+from registrations.views import events, matchmaking, registration, survey
 
 app_name = "registrations"
 
@@ -44,4 +44,11 @@ urlpatterns = [
         registration.registration_cancel_view,
         name="registration_cancel",
     ),
+    path("events/<slug:slug>/apply/", matchmaking.application_create, name="application_create"),
+    path(
+        "events/<slug:slug>/apply/thanks/",
+        matchmaking.application_thanks,
+        name="application_thanks",
+    ),
+    path("invitation/<str:token>/", matchmaking.invitation_register, name="invitation"),
 ]

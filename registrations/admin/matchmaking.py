@@ -1,0 +1,376 @@
+"""Organisers run the call: configure it, review applications, send and withdraw invitations."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_countries.filters import CountryFilter
+
+from registrations.forms.fields import MultiLineField
+from registrations.models import (
+    ApplicationCall,
+    EligibilityDeclaration,
+    Event,
+    ExpressionOfInterest,
+    Invitation,
+    Sector,
+)
+from registrations.services import matchmaking as services
+
+
+class EligibilityDeclarationInline(admin.TabularInline):
+    model = EligibilityDeclaration
+    extra = 0
+    fields = ["position", "text"]
+
+
+@admin.register(ApplicationCall)
+class ApplicationCallAdmin(admin.ModelAdmin):
+    list_display = ["event", "is_open"]
+    list_filter = ["is_open"]
+    list_select_related = ["event"]
+    fields = ["event", "is_open", "intro", "eligible_countries"]
+    inlines = [EligibilityDeclarationInline]
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+class DeclarationsFilter(admin.SimpleListFilter):
+    """Whether an application confirms every declaration its call asks for now."""
+
+    title = _("declarations")
+    parameter_name = "declarations"
+
+    def lookups(self, request, model_admin):
+        return [("all", _("All confirmed")), ("missing", _("Some missing"))]
+
+    def queryset(self, request, queryset):
+        confirmed = Q(declarations_confirmed_count__gte=F("declarations_required_count"))
+        if self.value() == "all":
+            return queryset.filter(confirmed)
+        if self.value() == "missing":
+            return queryset.exclude(confirmed)
+        return queryset
+
+
+def _count(queryset) -> Coalesce:
+    """A correlated COUNT subquery (rows grouped to one, counted as "n"), 0 when none."""
+    return Coalesce(Subquery(queryset.values("n")[:1], output_field=IntegerField()), 0)
+
+
+def _apply_each(modeladmin, request, items, apply, done_message: str) -> None:
+    """Apply a service to each selected row, each in its own transaction; report refusals."""
+    done = 0
+    for item in items:
+        try:
+            apply(item)
+        except services.MatchmakingError as error:
+            modeladmin.message_user(request, error.message, messages.WARNING)
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+
+
+class InvitationStateFilter(admin.SimpleListFilter):
+    title = _("invitation")
+    parameter_name = "invitation"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("none", _("Not invited")),
+            ("pending", _("Invited, not registered")),
+            ("registered", _("Registered")),
+            ("revoked", _("Withdrawn")),
+        ]
+
+    def queryset(self, request, queryset):
+        return {
+            "none": lambda: queryset.filter(invitation__isnull=True),
+            "pending": lambda: queryset.filter(
+                invitation__revoked_at__isnull=True, invitation__registration__isnull=True
+            ).exclude(invitation__isnull=True),
+            "registered": lambda: queryset.filter(invitation__registration__isnull=False),
+            "revoked": lambda: queryset.filter(invitation__revoked_at__isnull=False),
+        }.get(self.value(), lambda: queryset)()
+
+
+class NotEligibleReasonForm(forms.Form):
+    reason = MultiLineField(
+        label=_("Reason the applicants will read"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        help_text=_("Sent by email to each selected applicant; write it to them."),
+    )
+
+
+@admin.register(ExpressionOfInterest)
+class ExpressionOfInterestAdmin(admin.ModelAdmin):
+    list_display = [
+        "legal_name",
+        "status",
+        "invitation_state",
+        "country",
+        "contact_email",
+        "reviewed_by",
+        "reviewed_at",
+        "created_at",
+    ]
+    list_filter = [
+        "event",
+        "status",
+        ("country", CountryFilter),
+        "organisation_type",
+        "sectors",
+        DeclarationsFilter,
+        InvitationStateFilter,
+    ]
+    search_fields = [
+        "legal_name",
+        "contact_email",
+        "contact_first_name",
+        "contact_last_name",
+        "offers",
+        "seeks",
+    ]
+    list_select_related = ["event", "reviewed_by", "invitation"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "event",
+        "status",
+        "decision_reason",
+        "reviewed_by",
+        "reviewed_at",
+        "invitation_state",
+        "consent_version",
+        "consented_at",
+        "created_at",
+        "updated_at",
+    ]
+    filter_horizontal = ["sectors", "declarations_confirmed"]
+    fieldsets = [
+        (_("Review"), {"fields": readonly_fields[1:6]}),
+        (
+            _("Organisation"),
+            {
+                "fields": [
+                    "event",
+                    "legal_name",
+                    "country",
+                    "organisation_type",
+                    "eccp_profile_url",
+                    "eccp_registration_requested",
+                    "members_count",
+                    "sectors",
+                    "offers",
+                    "seeks",
+                ]
+            },
+        ),
+        (
+            _("Contact person"),
+            {
+                "fields": [
+                    "contact_first_name",
+                    "contact_last_name",
+                    "contact_job_title",
+                    "contact_email",
+                ]
+            },
+        ),
+        (
+            _("Declarations and consent"),
+            {"fields": ["declarations_confirmed", "consent_version", "consented_at"]},
+        ),
+        (None, {"fields": ["created_at", "updated_at"]}),
+    ]
+    actions = [
+        "mark_eligible",
+        "mark_not_eligible",
+        "move_to_reserve",
+        "send_invitations",
+        "resend_invitations",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # applications come from the public form, with the applicant's consent
+
+    def get_queryset(self, request):
+        confirmed = ExpressionOfInterest.declarations_confirmed.through.objects.filter(
+            expressionofinterest_id=OuterRef("pk")
+        )
+        required = EligibilityDeclaration.objects.filter(call__event_id=OuterRef("event_id"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                declarations_confirmed_count=_count(
+                    confirmed.values("expressionofinterest_id").annotate(n=Count("pk"))
+                ),
+                declarations_required_count=_count(
+                    required.values("call_id").annotate(n=Count("pk"))
+                ),
+            )
+        )
+
+    @admin.display(description=_("invitation"))
+    def invitation_state(self, application: ExpressionOfInterest) -> str:
+        invitation = getattr(application, "invitation", None)
+        if invitation is None:
+            return _("not invited")
+        if invitation.registration_id:
+            return _("registered")
+        if invitation.revoked_at:
+            return _("withdrawn")
+        return ngettext("sent once", "sent %(count)d times", invitation.send_count) % {
+            "count": invitation.send_count
+        }
+
+    def _review(self, request, queryset, decide, done_message: str, **arguments) -> None:
+        """One review decision per selected application, recorded as this organiser's."""
+        _apply_each(
+            self,
+            request,
+            queryset,
+            lambda application: decide(application=application, reviewer=request.user, **arguments),
+            done_message,
+        )
+
+    @admin.action(description=_("Mark eligible (emails the applicant)"))
+    def mark_eligible(self, request, queryset):
+        self._review(
+            request,
+            queryset,
+            services.application_mark_eligible,
+            _("%(count)d marked eligible; the applicants are told by email."),
+        )
+
+    @admin.action(description=_("Mark not eligible, with a reason (emails the applicant)"))
+    def mark_not_eligible(self, request, queryset):
+        form = NotEligibleReasonForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return TemplateResponse(
+                request,
+                "admin/registrations/expressionofinterest/not_eligible_reason.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Mark not eligible"),
+                    "opts": self.model._meta,
+                    "applications": queryset,
+                    "form": form,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        self._review(
+            request,
+            queryset,
+            services.application_mark_not_eligible,
+            _("%(count)d marked not eligible; the applicants are told the reason by email."),
+            reason=form.cleaned_data["reason"],
+        )
+        return None
+
+    @admin.action(description=_("Move to the reserve list (emails the applicant)"))
+    def move_to_reserve(self, request, queryset):
+        self._review(
+            request,
+            queryset,
+            services.application_move_to_reserve,
+            _("%(count)d moved to the reserve list; the applicants are told by email."),
+        )
+
+    @admin.action(description=_("Send invitations to eligible applicants not yet invited"))
+    def send_invitations(self, request, queryset):
+        self._report_invitations(
+            request,
+            queryset,
+            services.invitations_send(applications=queryset),
+            _(
+                "%(sent)d invitations are being sent by email. %(skipped)d selected applications "
+                "were skipped: not eligible, or already invited (use “Resend invitations” to "
+                "remind those)."
+            ),
+        )
+
+    @admin.action(description=_("Resend invitations as a reminder (same link)"))
+    def resend_invitations(self, request, queryset):
+        self._report_invitations(
+            request,
+            queryset,
+            services.invitations_resend(applications=queryset),
+            _(
+                "%(sent)d invitations are being sent again, marked as a reminder, with the same "
+                "link. %(skipped)d selected applications were skipped: not invited yet, already "
+                "registered, withdrawn or no longer eligible."
+            ),
+        )
+
+    def _report_invitations(self, request, queryset, run, message: str) -> None:
+        self.message_user(
+            request,
+            message % {"sent": run.sent, "skipped": run.skipped},
+            messages.SUCCESS if run.sent else messages.WARNING,
+        )
+        for event in Event.objects.filter(applications__in=queryset).distinct():
+            if not event.registration_is_open():
+                self.message_user(
+                    request,
+                    _(
+                        "Registration for %(event)s is not open: the invitation links work "
+                        "only once you open it."
+                    )
+                    % {"event": event},
+                    messages.WARNING,
+                )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = [
+        "application",
+        "event",
+        "send_count",
+        "last_sent_at",
+        "revoked_at",
+        "registration",
+    ]
+    list_filter = [
+        "application__event",
+        ("revoked_at", admin.EmptyFieldListFilter),
+        ("registration", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["application__legal_name", "application__contact_email"]
+    list_select_related = ["application__event", "registration"]
+    fields = [
+        "application",
+        "created_at",
+        "send_count",
+        "last_sent_at",
+        "revoked_at",
+        "registration",
+    ]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False  # invitations are created by the "Send invitations" action
+
+    @admin.display(description=_("event"), ordering="application__event")
+    def event(self, invitation: Invitation):
+        return invitation.application.event
+
+    @admin.action(description=_("Withdraw the invitation (the link stops working)"))
+    def revoke(self, request, queryset):
+        _apply_each(
+            self,
+            request,
+            queryset,
+            lambda invitation: services.invitation_revoke(invitation=invitation),
+            _("%(count)d invitations withdrawn; their links no longer work."),
+        )

@@ -1,0 +1,436 @@
+"""The matchmaking call: expressions of interest, eligibility review and invitations.
+
+Each public function is one transaction. Mail goes out only after commit: the applicant's own
+confirmation straight away, review decisions and invitations through the background worker.
+Registration through an invitation is made by the registration service, in the same transaction.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks.base import Task
+
+from registrations.emails import send_templated_email_on_commit
+from registrations.models import (
+    ApplicationCall,
+    ApplicationStatus,
+    EligibilityDeclaration,
+    ExpressionOfInterest,
+    Invitation,
+    Registration,
+    RegistrationSource,
+    RegistrationStatus,
+    Sector,
+    Session,
+)
+from registrations.services.registration import registration_create
+from registrations.tasks import matchmaking as tasks
+from registrations.tokens import new_token
+
+
+class MatchmakingError(Exception):
+    """A refused step, with a message for the person who tried it (and the form field, if any)."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def eligible_country_names(call: ApplicationCall) -> str:
+    return ", ".join(sorted(country.name for country in call.eligible_countries))
+
+
+def country_is_eligible(*, call: ApplicationCall, country: str) -> bool:
+    return not call.eligible_countries or country in {c.code for c in call.eligible_countries}
+
+
+def _duplicate_error(
+    *, event_id: int, contact_email: str, legal_name: str
+) -> MatchmakingError | None:
+    """An answer naming the field that repeats an earlier application (email first), or None.
+
+    Compared in Python with casefold: SQLite's lower() ignores non-ASCII letters, so the
+    database constraint alone would let "ŁÓDŹ" and "Łódź" both in there.
+    """
+    earlier = ExpressionOfInterest.objects.filter(event_id=event_id).values_list(
+        "contact_email", "legal_name"
+    )
+    emails, names = set(), set()
+    for email, name in earlier.iterator():
+        emails.add(email.casefold())
+        names.add(name.casefold())
+    if contact_email.casefold() in emails:
+        return MatchmakingError(
+            _(
+                "An expression of interest from this email address has already been received "
+                "for this event. Each organisation applies once; please contact the organisers "
+                "if something needs to change."
+            ),
+            field="contact_email",
+        )
+    if legal_name.casefold() in names:
+        return MatchmakingError(
+            _(
+                "An expression of interest for an organisation with this legal name has already "
+                "been received for this event. Each organisation applies once; please contact "
+                "the organisers if something needs to change."
+            ),
+            field="legal_name",
+        )
+    return None
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    call: ApplicationCall,
+    legal_name: str,
+    country: str,
+    eccp_profile_url: str,
+    eccp_registration_requested: bool,
+    organisation_type: str,
+    sectors: Iterable[Sector],
+    members_count: int,
+    offers: str,
+    seeks: str,
+    contact_first_name: str,
+    contact_last_name: str,
+    contact_job_title: str,
+    contact_email: str,
+    declarations: Iterable[EligibilityDeclaration],
+    consent_version: str,
+    now: datetime | None = None,
+) -> ExpressionOfInterest:
+    """Store an expression of interest and email the contact person a confirmation."""
+    now = now or timezone.now()
+    if not call.is_open or call.event.is_over(now):
+        raise MatchmakingError(_("The call for expressions of interest is closed."))
+    if not country_is_eligible(call=call, country=country):
+        raise MatchmakingError(
+            _("The call is open to organisations from: %(countries)s.")
+            % {"countries": eligible_country_names(call)},
+            field="country",
+        )
+    required = set(call.declarations.values_list("pk", flat=True))
+    declarations = list(declarations)
+    if not required <= {declaration.pk for declaration in declarations}:
+        raise MatchmakingError(
+            _("Please confirm every eligibility declaration."), field="declarations"
+        )
+    duplicate = dict(event_id=call.event_id, contact_email=contact_email, legal_name=legal_name)
+    if error := _duplicate_error(**duplicate):
+        raise error
+    try:
+        with transaction.atomic():  # a savepoint: a race lost to a twin request is answered too
+            application = ExpressionOfInterest.objects.create(
+                event_id=call.event_id,
+                legal_name=legal_name,
+                country=country,
+                eccp_profile_url=eccp_profile_url,
+                eccp_registration_requested=eccp_registration_requested,
+                organisation_type=organisation_type,
+                members_count=members_count,
+                offers=offers,
+                seeks=seeks,
+                contact_first_name=contact_first_name,
+                contact_last_name=contact_last_name,
+                contact_job_title=contact_job_title,
+                contact_email=contact_email,
+                consent_version=consent_version,
+                consented_at=now,
+            )
+    except IntegrityError as race:  # a twin request committed between the check and the insert
+        raise _duplicate_error(**duplicate) or MatchmakingError(
+            _("This expression of interest has already been received.")
+        ) from race
+    application.sectors.set(sectors)
+    application.declarations_confirmed.set(declarations)
+    send_templated_email_on_commit(
+        to=application.contact_email,
+        template="application_received",
+        context={"application": application, "event": call.event},
+    )
+    return application
+
+
+# Review --------------------------------------------------------------------------------------
+
+_DECISION_FROM = {
+    ApplicationStatus.ELIGIBLE: {
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.RESERVE,
+        ApplicationStatus.NOT_ELIGIBLE,
+    },
+    ApplicationStatus.NOT_ELIGIBLE: {
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.RESERVE,
+        ApplicationStatus.ELIGIBLE,
+    },
+    ApplicationStatus.RESERVE: {
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.ELIGIBLE,
+        ApplicationStatus.NOT_ELIGIBLE,
+    },
+}
+
+
+def _decide(
+    *,
+    application: ExpressionOfInterest,
+    status: ApplicationStatus,
+    reviewer: AbstractBaseUser | None,
+    now: datetime | None,
+    reason: str = "",
+) -> ExpressionOfInterest:
+    now = now or timezone.now()
+    application = (
+        ExpressionOfInterest.objects.select_for_update()
+        .select_related("event")
+        .get(pk=application.pk)
+    )
+    if application.status not in _DECISION_FROM[status]:
+        raise MatchmakingError(
+            _("%(name)s is already marked “%(status)s”.")
+            % {"name": application.legal_name, "status": application.get_status_display()}
+        )
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))  # not the outer-joined registration
+        .select_related("registration")
+        .filter(application=application)
+        .first()
+    )
+    registered = invitation and invitation.registration
+    if registered and registered.status != RegistrationStatus.CANCELLED:
+        raise MatchmakingError(
+            _(
+                "%(name)s has already registered through its invitation; cancel that "
+                "registration before changing the decision."
+            )
+            % {"name": application.legal_name}
+        )
+    if invitation and status != ApplicationStatus.ELIGIBLE and invitation.revoked_at is None:
+        invitation.revoked_at = now  # an unused link stops working with the decision
+        invitation.save(update_fields=["revoked_at"])
+    application.status = status
+    application.decision_reason = reason
+    application.reviewed_by = reviewer
+    application.reviewed_at = now
+    application.save(
+        update_fields=["status", "decision_reason", "reviewed_by", "reviewed_at", "updated_at"]
+    )
+    _enqueue_on_commit(tasks.application_decision_email_send, application.pk, status.value)
+    return application
+
+
+@transaction.atomic
+def application_mark_eligible(
+    *,
+    application: ExpressionOfInterest,
+    reviewer: AbstractBaseUser | None,
+    now: datetime | None = None,
+) -> ExpressionOfInterest:
+    return _decide(
+        application=application, status=ApplicationStatus.ELIGIBLE, reviewer=reviewer, now=now
+    )
+
+
+@transaction.atomic
+def application_mark_not_eligible(
+    *,
+    application: ExpressionOfInterest,
+    reviewer: AbstractBaseUser | None,
+    reason: str,
+    now: datetime | None = None,
+) -> ExpressionOfInterest:
+    """The reason is sent to the applicant, so it is required."""
+    if not reason.strip():
+        raise MatchmakingError(_("Please give the reason the applicant will read."), field="reason")
+    return _decide(
+        application=application,
+        status=ApplicationStatus.NOT_ELIGIBLE,
+        reviewer=reviewer,
+        reason=reason.strip(),
+        now=now,
+    )
+
+
+@transaction.atomic
+def application_move_to_reserve(
+    *,
+    application: ExpressionOfInterest,
+    reviewer: AbstractBaseUser | None,
+    now: datetime | None = None,
+) -> ExpressionOfInterest:
+    return _decide(
+        application=application, status=ApplicationStatus.RESERVE, reviewer=reviewer, now=now
+    )
+
+
+# Invitations ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InvitationRun:
+    """What an invitation action did, for the organiser's message."""
+
+    sent: int
+    skipped: int
+
+
+def _enqueue_on_commit(task: Task, *args) -> None:
+    transaction.on_commit(lambda: task.enqueue(*args))
+
+
+def _send(invitation: Invitation, *, reminder: bool, now: datetime) -> None:
+    invitation.send_count += 1
+    invitation.last_sent_at = now
+    invitation.save(update_fields=["send_count", "last_sent_at", "token", "revoked_at"])
+    _enqueue_on_commit(tasks.invitation_email_send, invitation.pk, reminder)
+
+
+@transaction.atomic
+def invitations_send(
+    *, applications: Iterable[ExpressionOfInterest], now: datetime | None = None
+) -> InvitationRun:
+    """Invite each eligible applicant without a working invitation; skip the others.
+
+    An applicant whose earlier link was revoked (say, marked not eligible and later eligible
+    again) gets a new link: the old one stays dead.
+    """
+    now = now or timezone.now()
+    ids = [application.pk for application in applications]
+    eligible = (
+        ExpressionOfInterest.objects.select_for_update()
+        .filter(pk__in=ids, status=ApplicationStatus.ELIGIBLE)
+        .order_by("pk")
+    )
+    sent = 0
+    for application in eligible:
+        invitation, created = Invitation.objects.get_or_create(application=application)
+        if not created and invitation.revoked_at is None:
+            continue  # already invited: a reminder is a separate, explicit action
+        if not created:
+            invitation.token = new_token()
+            invitation.revoked_at = None
+        _send(invitation, reminder=False, now=now)
+        sent += 1
+    return InvitationRun(sent=sent, skipped=len(ids) - sent)
+
+
+@transaction.atomic
+def invitations_resend(
+    *, applications: Iterable[ExpressionOfInterest], now: datetime | None = None
+) -> InvitationRun:
+    """Send a reminder with the same link to invited applicants who have not registered yet."""
+    now = now or timezone.now()
+    ids = [application.pk for application in applications]
+    pending = (
+        Invitation.objects.select_for_update()
+        .filter(
+            application__in=ids,
+            application__status=ApplicationStatus.ELIGIBLE,
+            revoked_at__isnull=True,
+            registration__isnull=True,
+        )
+        .order_by("pk")
+    )
+    sent = 0
+    for invitation in pending:
+        _send(invitation, reminder=True, now=now)
+        sent += 1
+    return InvitationRun(sent=sent, skipped=len(ids) - sent)
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, now: datetime | None = None) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.registration_id:
+        raise MatchmakingError(
+            _("This invitation has already been used; cancel the registration instead.")
+        )
+    if invitation.revoked_at is None:
+        invitation.revoked_at = now or timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def invitation_unusable_reason(invitation: Invitation) -> str:
+    """Why this link cannot be used to register (empty if it can), in words for the invitee."""
+    if invitation.registration_id:
+        return _(
+            "This invitation has already been used to register. To change or cancel the "
+            "registration, use the private link in your registration confirmation email."
+        )
+    if invitation.revoked_at or invitation.application.status != ApplicationStatus.ELIGIBLE:
+        return _(
+            "This invitation has been withdrawn by the organisers. If you think this is a "
+            "mistake, please reply to the email that brought you here."
+        )
+    return ""
+
+
+def lock_invitation(invitation: Invitation) -> Invitation:
+    """Lock the application, then its invitation (the review's order), and read both afresh.
+
+    A module-level function on purpose: the concurrency control test replaces it with plain
+    reads to show that without the locks a decision and a registration both get through.
+    """
+    application = ExpressionOfInterest.objects.select_for_update().get(pk=invitation.application_id)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation.application = application
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(
+    *,
+    invitation: Invitation,
+    first_name: str,
+    last_name: str,
+    organisation: str,
+    organisation_type: str,
+    job_title: str,
+    country: str,
+    attendance_mode: str,
+    sessions: Iterable[Session] = (),
+    accessibility_needs: str = "",
+    dietary_needs: str = "",
+    join_waiting_list: bool = False,
+    now: datetime | None = None,
+) -> Registration:
+    """Register the invited organisation's contact person with a single-use link.
+
+    The application and the invitation are locked, so a double submit or a decision made at the
+    same moment cannot slip past the checks; the registration is made in the same transaction
+    and links the invitation as used.
+    """
+    invitation = lock_invitation(invitation)
+    application = invitation.application
+    if reason := invitation_unusable_reason(invitation):
+        raise MatchmakingError(reason)
+    registration = registration_create(
+        event=application.event,
+        first_name=first_name,
+        last_name=last_name,
+        email=application.contact_email,
+        organisation=organisation,
+        organisation_type=organisation_type,
+        job_title=job_title,
+        country=country,
+        attendance_mode=attendance_mode,
+        sessions=sessions,
+        accessibility_needs=accessibility_needs,
+        dietary_needs=dietary_needs,
+        join_waiting_list=join_waiting_list,
+        source=RegistrationSource.INVITATION,
+        now=now,
+    )
+    invitation.registration = registration
+    invitation.save(update_fields=["registration"])
+    return registration

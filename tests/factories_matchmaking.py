@@ -1,0 +1,81 @@
+"""Test data for the matchmaking call, made through the real services where there is one."""
+
+from itertools import count
+
+from django.conf import settings
+
+from registrations.models import (
+    ApplicationCall,
+    EligibilityDeclaration,
+    EventFormat,
+    ExpressionOfInterest,
+    Sector,
+)
+from registrations.services.demo import (
+    COSME_PARTICIPATING_COUNTRIES,
+    ELIGIBILITY_DECLARATIONS,
+    EU_MEMBER_STATES,
+)
+from registrations.services.matchmaking import application_submit
+from tests.factories import make_event
+
+_sequence = count(1)
+
+
+def make_call(*, is_open: bool = True, **event_fields) -> ApplicationCall:
+    """An invitation-only online event with an ECCP-style call: EU + COSME, three declarations."""
+    event = make_event(
+        **{
+            "format": EventFormat.ONLINE,
+            "venue": "",
+            "city": "",
+            "country": "",
+            "invitation_only": True,
+            "onsite_capacity": None,
+            "online_capacity": 150,
+            **event_fields,
+        }
+    )
+    call = ApplicationCall.objects.create(
+        event=event,
+        is_open=is_open,
+        eligible_countries=EU_MEMBER_STATES + COSME_PARTICIPATING_COUNTRIES,
+        intro="Open to cluster organisations from the EU and COSME countries.",
+    )
+    EligibilityDeclaration.objects.bulk_create(
+        EligibilityDeclaration(call=call, text=text, position=position)
+        for position, text in enumerate(ELIGIBILITY_DECLARATIONS, start=1)
+    )
+    return call
+
+
+def sectors(*names: str) -> list[Sector]:
+    return [Sector.objects.get_or_create(name=name)[0] for name in names or ("Digital",)]
+
+
+def application_answers(call: ApplicationCall, **overrides) -> dict:
+    """Keyword arguments for application_submit, for a Finnish cluster by default."""
+    number = next(_sequence)
+    answers = dict(
+        legal_name=f"Järvenpää Digital Cluster {number} ry",
+        country="FI",
+        eccp_profile_url="https://clustercollaboration.eu/cluster-organisations/jarvenpaa-digital",
+        eccp_registration_requested=False,
+        organisation_type="cluster",
+        sectors=sectors("Digital", "Health"),
+        members_count=84,
+        offers="Access to 84 SMEs in health tech.",
+        seeks="Partners in Łódź and Berlin for joint projects.",
+        contact_first_name="Aino",
+        contact_last_name="Järvenpää",
+        contact_job_title="Cluster manager",
+        contact_email=f"aino.jarvenpaa{number}@example.fi",
+        declarations=list(call.declarations.all()),
+        consent_version=settings.PRIVACY_NOTICE_VERSION,
+    )
+    answers.update(overrides)
+    return answers
+
+
+def make_application(call: ApplicationCall, **overrides) -> ExpressionOfInterest:
+    return application_submit(call=call, **application_answers(call, **overrides))

@@ -1,0 +1,280 @@
+"""Cluster organisations send an expression of interest while the event's call is open."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from registrations.models import ExpressionOfInterest
+from registrations.selectors import event_next_step
+from registrations.services.matchmaking import MatchmakingError, application_submit
+from tests.factories_matchmaking import application_answers, make_application, make_call, sectors
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def call():
+    return make_call()
+
+
+def apply_url(call) -> str:
+    return reverse("registrations:application_create", kwargs={"slug": call.event.slug})
+
+
+def form_data(call, **overrides) -> dict:
+    digital, health = sectors("Digital", "Health")
+    data = {
+        "legal_name": "Klaster Łódź Innowacje sp. z o.o.",
+        "country": "PL",
+        "organisation_type": "cluster",
+        "eccp_profile_url": "https://clustercollaboration.eu/cluster-organisations/lodz",
+        "sectors": [str(digital.pk), str(health.pk)],
+        "members_count": "120",
+        "offers": "Textile and digital SMEs from the Łódź region.",
+        "seeks": "Partners for a joint Horizon Europe proposal.",
+        "contact_first_name": "Łukasz",
+        "contact_last_name": "Wójcik",
+        "contact_job_title": "Cluster manager",
+        "contact_email": "lukasz.wojcik@example.pl",
+        "declarations": [str(pk) for pk in call.declarations.values_list("pk", flat=True)],
+        "consent": "on",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_form_lists_the_call_declarations_and_eligible_countries(client, call):
+    response = client.get(apply_url(call))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    for declaration in call.declarations.all():
+        assert declaration.text in page
+    assert "The call is open to organisations established in these countries" in page
+    assert "Ukraine" in page
+
+
+def test_a_cluster_applies_and_gets_a_confirmation_page_and_email(
+    client, call, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(apply_url(call), form_data(call))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "registrations:application_thanks", kwargs={"slug": call.event.slug}
+    )
+    application = ExpressionOfInterest.objects.get()
+    assert application.legal_name == "Klaster Łódź Innowacje sp. z o.o."
+    assert application.country.code == "PL"
+    assert application.status == "submitted"
+    assert {s.name for s in application.sectors.all()} == {"Digital", "Health"}
+    assert set(application.declarations_confirmed.all()) == set(call.declarations.all())
+    assert application.consent_version and application.consented_at
+    (message,) = mail.outbox
+    assert message.to == ["lukasz.wojcik@example.pl"]
+    assert "Expression of interest received" in message.subject
+    assert "Klaster Łódź Innowacje sp. z o.o." in message.body
+    assert "Klaster Łódź Innowacje sp. z o.o." in message.alternatives[0][0]
+    thanks = client.get(response["Location"])
+    assert "we have received your expression of interest" in thanks.content.decode()
+
+
+def test_registration_requested_on_eccp_replaces_the_profile_url(client, call):
+    data = form_data(call, eccp_profile_url="", eccp_registration_requested="on")
+
+    response = client.post(apply_url(call), data)
+
+    assert response.status_code == 302
+    assert ExpressionOfInterest.objects.get().eccp_registration_requested is True
+
+
+def test_a_country_outside_the_call_is_answered_at_once_and_not_stored(client, call):
+    response = client.post(apply_url(call), form_data(call, country="US"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The call is open to organisations from:" in page
+    assert "Finland" in page and "Ukraine" in page
+    assert not ExpressionOfInterest.objects.exists()
+    assert mail.outbox == []
+
+
+def test_the_service_also_refuses_a_country_outside_the_call(call):
+    with pytest.raises(MatchmakingError) as refused:
+        application_submit(call=call, **application_answers(call, country="CN"))
+
+    assert refused.value.field == "country"
+    assert not ExpressionOfInterest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"legal_name": "   "}, "legal_name", "This field is required"),
+        ({"legal_name": "A" * 201}, "legal_name", "at most 200 characters"),
+        ({"country": ""}, "country", "This field is required"),
+        ({"country": "XX"}, "country", "Select a valid choice"),
+        ({"organisation_type": "company"}, "organisation_type", "Select a valid choice"),
+        ({"eccp_profile_url": "not a url"}, "eccp_profile_url", "Enter a valid URL"),
+        ({"eccp_profile_url": ""}, "eccp_profile_url", "or tick that you have asked"),
+        ({"sectors": []}, "sectors", "This field is required"),
+        ({"sectors": ["999999"]}, "sectors", "Select a valid choice"),
+        ({"members_count": "0"}, "members_count", "greater than or equal to 1"),
+        ({"members_count": "many"}, "members_count", "Enter a whole number"),
+        ({"offers": ""}, "offers", "This field is required"),
+        ({"offers": "x" * 2001}, "offers", "at most 2000 characters"),
+        ({"seeks": "bell\x07"}, "seeks", "control characters"),
+        ({"contact_first_name": "Łukasz\nWójcik"}, "contact_first_name", "single line"),
+        ({"contact_last_name": "Wójcik\x00"}, "contact_last_name", "single line"),
+        ({"contact_job_title": "Cluster\tmanager"}, "contact_job_title", "single line"),
+        ({"contact_email": "lukasz@"}, "contact_email", "Enter a valid email address"),
+        ({"declarations": []}, "declarations", "Please confirm every eligibility declaration"),
+        ({"consent": None}, "consent", "Please agree to the privacy notice"),
+    ],
+)
+def test_bad_input_is_answered_next_to_its_field_and_nothing_is_stored(
+    client, call, overrides, field, message
+):
+    response = client.post(apply_url(call), form_data(call, **overrides))
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert message in " ".join(form.errors[field])
+    assert not ExpressionOfInterest.objects.exists()
+
+
+def test_every_declaration_must_be_confirmed(client, call):
+    first = call.declarations.first()
+
+    response = client.post(apply_url(call), form_data(call, declarations=[str(first.pk)]))
+
+    assert "Please confirm every eligibility declaration" in response.content.decode()
+    assert not ExpressionOfInterest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"contact_email": "LUKASZ.WOJCIK@example.pl"}, "contact_email"),
+        ({"legal_name": "KLASTER ŁÓDŹ INNOWACJE SP. Z O.O.", "contact_email": "b@ex.pl"}, None),
+    ],
+)
+def test_a_second_application_from_the_same_email_or_legal_name_is_answered_clearly(
+    client, call, overrides, field
+):
+    client.post(apply_url(call), form_data(call))
+
+    response = client.post(apply_url(call), form_data(call, **overrides))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "has already been received for this event" in page
+    errors = response.context["form"].errors
+    assert "has already been received" in " ".join(errors[field or "legal_name"])
+    assert ExpressionOfInterest.objects.count() == 1
+
+
+def test_a_duplicate_that_slips_past_the_check_is_caught_by_the_constraint(call, monkeypatch):
+    """A twin request inserting between the check and the insert meets the database constraint."""
+    from registrations.services import matchmaking
+
+    make_application(call, contact_email="anna.muller@example.de")
+    check = matchmaking._duplicate_error
+    calls = []
+
+    def blind_first_time(**kwargs):
+        calls.append(kwargs)
+        return None if len(calls) == 1 else check(**kwargs)
+
+    monkeypatch.setattr(matchmaking, "_duplicate_error", blind_first_time)
+
+    with pytest.raises(MatchmakingError) as refused:
+        make_application(call, contact_email="Anna.Muller@example.de")
+
+    assert refused.value.field == "contact_email"
+    assert ExpressionOfInterest.objects.count() == 1
+
+
+def test_the_same_organisation_may_apply_to_another_event(call):
+    other = make_call()
+    make_application(call, legal_name="Cluster Müller GmbH", contact_email="anna@example.de")
+
+    make_application(other, legal_name="Cluster Müller GmbH", contact_email="anna@example.de")
+
+    assert ExpressionOfInterest.objects.count() == 2
+
+
+def test_html_and_script_are_stored_as_text_and_shown_escaped(
+    client, call, django_capture_on_commit_callbacks
+):
+    name = '<script>alert("x")</script> Cluster'
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(apply_url(call), form_data(call, legal_name=name))
+
+    assert ExpressionOfInterest.objects.get().legal_name == name
+    html = mail.outbox[0].alternatives[0][0]
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert name in mail.outbox[0].body  # plain text needs no escaping
+
+
+def test_extra_post_parameters_are_ignored(client, call):
+    data = form_data(call, status="eligible", reviewed_at="2020-01-01", decision_reason="pwned")
+
+    client.post(apply_url(call), data)
+
+    application = ExpressionOfInterest.objects.get()
+    assert application.status == "submitted"
+    assert application.reviewed_at is None
+    assert application.decision_reason == ""
+
+
+def test_a_closed_call_shows_a_notice_and_stores_nothing(client):
+    call = make_call(is_open=False)
+
+    page = client.get(apply_url(call))
+    posted = client.post(apply_url(call), form_data(call))
+
+    assert "The call for expressions of interest is closed" in page.content.decode()
+    assert "<form" not in page.content.decode()
+    assert posted.status_code == 200
+    assert "The call for expressions of interest is closed" in posted.content.decode()
+    assert not ExpressionOfInterest.objects.exists()
+
+
+def test_the_service_refuses_a_closed_call():
+    call = make_call(is_open=False)
+
+    with pytest.raises(MatchmakingError, match="closed"):
+        make_application(call)
+
+
+def test_an_unpublished_event_or_one_without_a_call_has_no_form(client):
+    hidden = make_call(is_published=False)
+    from tests.factories import make_event
+
+    no_call = make_event()
+
+    assert client.get(apply_url(hidden)).status_code == 404
+    url = reverse("registrations:application_create", kwargs={"slug": no_call.slug})
+    assert client.get(url).status_code == 404
+
+
+def test_event_page_offers_apply_while_the_call_is_open(client, call):
+    response = client.get(call.event.get_absolute_url())
+
+    page = response.content.decode()
+    assert "Registration is by invitation" in page
+    assert f'href="{apply_url(call)}"' in page
+    assert ">Apply<" in page
+
+
+def test_event_page_explains_invitation_only_once_the_call_is_closed(call):
+    call.is_open = False
+    call.save()
+
+    step = event_next_step(event=call.event)
+
+    assert "by invitation only" in step.message
+    assert step.action_url == ""

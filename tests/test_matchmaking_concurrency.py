@@ -1,0 +1,103 @@
+"""On PostgreSQL: an invitation used at the very moment the organiser changes the decision, or
+twice at once. The row locks let exactly one side win; the other is refused with a message.
+"""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from registrations.models import Invitation, Registration
+from registrations.services import matchmaking
+from registrations.services.matchmaking import (
+    MatchmakingError,
+    application_mark_eligible,
+    application_mark_not_eligible,
+    invitation_accept,
+    invitations_send,
+)
+from registrations.services.registration import RegistrationError
+from tests.factories_matchmaking import make_application, make_call
+from tests.test_registration_concurrency import run_together
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def invitation(on_postgresql, django_user_model, monkeypatch):
+    organiser = django_user_model.objects.create_user("eccp", "eccp@example.org", "x")
+    call = make_call(registration_opens_at=timezone.now() - timedelta(days=1))
+    application = make_application(call, contact_email="marta.wojcik@example.pl")
+    application_mark_eligible(application=application, reviewer=organiser)
+    invitations_send(applications=[application])
+    real_check = matchmaking.invitation_unusable_reason
+
+    def slow_check(invitation):  # widen the window between the check and the registration
+        answer = real_check(invitation)
+        time.sleep(0.05)
+        return answer
+
+    monkeypatch.setattr(matchmaking, "invitation_unusable_reason", slow_check)
+    return Invitation.objects.select_related("application").get(), organiser
+
+
+def accepting(invitation):
+    return lambda: invitation_accept(
+        invitation=invitation,
+        first_name="Marta",
+        last_name="Wójcik",
+        organisation="Klaster Łódź",
+        organisation_type="cluster",
+        job_title="",
+        country="PL",
+        attendance_mode="online",
+    )
+
+
+def test_a_decision_at_the_same_moment_as_the_registration_never_lets_both_through(invitation):
+    invitation, organiser = invitation
+    deciding = lambda: application_mark_not_eligible(  # noqa: E731
+        application=invitation.application, reviewer=organiser, reason="Not a cluster."
+    )
+
+    outcomes = run_together([accepting(invitation), deciding])
+
+    refused = [o for o in outcomes if isinstance(o, MatchmakingError)]
+    assert len(refused) == 1, outcomes
+    invitation.refresh_from_db()
+    invitation.application.refresh_from_db()
+    registered = Registration.objects.exists()
+    assert registered == (invitation.application.status == "eligible")
+    assert (invitation.registration_id is not None) == registered
+
+
+def test_control_without_the_locks_both_get_through(invitation, monkeypatch):
+    """Shows the race is real: with plain reads the decision and the registration both win."""
+    invitation, organiser = invitation
+
+    monkeypatch.setattr(
+        matchmaking,
+        "lock_invitation",
+        lambda invitation: Invitation.objects.select_related("application").get(pk=invitation.pk),
+    )
+    deciding = lambda: application_mark_not_eligible(  # noqa: E731
+        application=invitation.application, reviewer=organiser, reason="Not a cluster."
+    )
+
+    outcomes = run_together([accepting(invitation), deciding])
+
+    assert not any(isinstance(o, Exception) for o in outcomes), outcomes
+    invitation.application.refresh_from_db()
+    assert invitation.application.status == "not_eligible"
+    assert Registration.objects.exists()
+
+
+def test_the_same_link_used_twice_at_once_registers_once(invitation):
+    invitation, _organiser = invitation
+
+    outcomes = run_together([accepting(invitation), accepting(invitation)])
+
+    assert sum(isinstance(o, Registration) for o in outcomes) == 1, outcomes
+    assert sum(isinstance(o, MatchmakingError | RegistrationError) for o in outcomes) == 1
+    assert Registration.objects.count() == 1

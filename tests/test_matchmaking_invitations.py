@@ -1,0 +1,412 @@
+"""Eligible applicants get a single-use invitation link by email, through the background worker."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from registrations.models import (
+    ApplicationStatus,
+    ExpressionOfInterest,
+    Invitation,
+    Registration,
+    RegistrationSource,
+    RegistrationStatus,
+)
+from registrations.services.matchmaking import (
+    MatchmakingError,
+    application_mark_eligible,
+    application_mark_not_eligible,
+    invitation_accept,
+    invitation_revoke,
+    invitations_resend,
+    invitations_send,
+)
+from registrations.services.registration import registration_cancel
+from tests.factories import make_session
+from tests.factories_matchmaking import make_application, make_call
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:registrations_expressionofinterest_changelist")
+
+
+@pytest.fixture
+def call():
+    return make_call()
+
+
+@pytest.fixture
+def eligible(call, organiser):
+    application = make_application(
+        call, legal_name="Klaster Łódź", contact_email="lukasz.wojcik@example.pl"
+    )
+    return application_mark_eligible(application=application, reviewer=organiser)
+
+
+def invitation_link(message) -> str:
+    (url,) = set(re.findall(r"https?://\S+/invitation/[\w-]+/", message.body))
+    return url
+
+
+def test_send_invites_only_eligible_applicants_not_yet_invited(
+    admin_client_for, call, eligible, django_capture_on_commit_callbacks
+):
+    submitted = make_application(call)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client_for.post(
+            CHANGELIST,
+            {"action": "send_invitations", ACTION_CHECKBOX_NAME: [eligible.pk, submitted.pk]},
+            follow=True,
+        )
+
+    assert "1 invitations are being sent" in response.content.decode()
+    assert "1 selected applications were skipped" in response.content.decode()
+    assert "the invitation links work only once you open it" in response.content.decode()
+    invitation = Invitation.objects.get()
+    assert invitation.application == eligible
+    assert invitation.send_count == 1
+    assert invitation.last_sent_at is not None
+    (message,) = mail.outbox
+    assert message.to == ["lukasz.wojcik@example.pl"]
+    assert not message.subject.startswith("Reminder")
+    url = reverse("registrations:invitation", kwargs={"token": invitation.token})
+    assert invitation_link(message).endswith(url)
+    assert invitation_link(message).startswith("http")
+    assert url in message.alternatives[0][0]
+    start = eligible.event.start.astimezone(eligible.event.tzinfo)
+    assert f"When: {start:%A} {start.day} {start:%B %Y, %H:%M}" in message.body
+    assert "(Europe/Berlin, CE" in message.body  # the zone is named (CET or CEST)
+
+
+def test_sending_again_skips_the_already_invited(eligible, django_capture_on_commit_callbacks):
+    invitations_send(applications=[eligible])
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = invitations_send(applications=[eligible])
+
+    assert (run.sent, run.skipped) == (0, 1)
+    assert mail.outbox == []
+    assert Invitation.objects.get().send_count == 1
+
+
+def test_resend_is_a_reminder_with_the_same_link(
+    admin_client_for, eligible, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitations_send(applications=[eligible])
+    first_link = invitation_link(mail.outbox[0])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client_for.post(
+            CHANGELIST,
+            {"action": "resend_invitations", ACTION_CHECKBOX_NAME: [eligible.pk]},
+            follow=True,
+        )
+
+    assert "sent again, marked as a reminder" in response.content.decode()
+    reminder = mail.outbox[1]
+    assert reminder.subject.startswith("Reminder:")
+    assert "this is a reminder" in reminder.body
+    assert "this is a reminder" in reminder.alternatives[0][0]
+    assert invitation_link(reminder) == first_link
+    assert Invitation.objects.get().send_count == 2
+
+
+def test_resend_skips_applicants_never_invited(eligible):
+    run = invitations_resend(applications=[eligible])
+
+    assert (run.sent, run.skipped) == (0, 1)
+    assert not Invitation.objects.exists()
+
+
+def test_mail_goes_through_the_background_worker_after_commit(
+    eligible, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        invitations_send(applications=[eligible])
+
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "registrations.tasks.matchmaking.invitation_email_send"
+    assert mail.outbox == []  # the worker sends it, not the request
+
+
+def test_a_revoked_invitation_is_not_resent_and_its_link_is_dead(
+    client, eligible, django_capture_on_commit_callbacks
+):
+    invitations_send(applications=[eligible])
+    invitation = invitation_revoke(invitation=Invitation.objects.get())
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = invitations_resend(applications=[eligible])
+    response = client.get(reverse("registrations:invitation", kwargs={"token": invitation.token}))
+
+    assert run.sent == 0
+    assert mail.outbox == []
+    assert response.status_code == 410
+    assert "withdrawn" in response.content.decode()
+
+
+def test_eligible_again_after_a_withdrawal_gets_a_new_link(organiser, eligible):
+    invitations_send(applications=[eligible])
+    old_token = Invitation.objects.get().token
+    application_mark_not_eligible(application=eligible, reviewer=organiser, reason="Duplicate.")
+    application_mark_eligible(application=eligible, reviewer=organiser)
+
+    run = invitations_send(applications=[eligible])
+
+    invitation = Invitation.objects.get()
+    assert run.sent == 1
+    assert invitation.token != old_token
+    assert invitation.revoked_at is None
+
+
+def test_an_invitation_withdrawn_before_the_worker_ran_is_not_mailed(
+    eligible, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        invitations_send(applications=[eligible])
+    invitation_revoke(invitation=Invitation.objects.get())
+
+    for callback in pending:
+        callback()
+
+    assert mail.outbox == []
+
+
+def test_the_admin_can_withdraw_an_invitation(admin_client_for, eligible):
+    invitations_send(applications=[eligible])
+    invitation = Invitation.objects.get()
+
+    response = admin_client_for.post(
+        reverse("admin:registrations_invitation_changelist"),
+        {"action": "revoke", ACTION_CHECKBOX_NAME: [invitation.pk]},
+        follow=True,
+    )
+
+    assert "1 invitations withdrawn" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+
+
+@pytest.mark.parametrize("token", ["x" * 43, "not-a-token", "%00", "a" * 42 + "%00", "a" * 500])
+def test_unknown_or_malformed_links_give_the_same_not_found_page(client, eligible, token):
+    invitations_send(applications=[eligible])
+
+    response = client.get(f"/invitation/{token}/")
+
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_an_invitation_of_an_application_no_longer_eligible_is_withdrawn(
+    client, organiser, eligible
+):
+    invitations_send(applications=[eligible])
+    invitation = Invitation.objects.get()
+    ExpressionOfInterest.objects.filter(pk=eligible.pk).update(status=ApplicationStatus.RESERVE)
+
+    response = client.get(reverse("registrations:invitation", kwargs={"token": invitation.token}))
+
+    assert response.status_code == 410
+    assert "withdrawn" in response.content.decode()
+
+
+# Invitation-only registration ----------------------------------------------------------------
+
+
+@pytest.fixture
+def open_call():
+    return make_call(registration_opens_at=timezone.now() - timedelta(days=1))
+
+
+@pytest.fixture
+def invitation(open_call, organiser):
+    for title in ("Preparatory webinar", "Matchmaking session 1", "Matchmaking session 2"):
+        make_session(open_call.event, title=title, kind="matchmaking")
+    application = make_application(
+        open_call,
+        legal_name="Klaster Łódź Innowacje",
+        country="PL",
+        contact_first_name="Łukasz",
+        contact_last_name="Wójcik",
+        contact_job_title="Cluster manager",
+        contact_email="lukasz.wojcik@example.pl",
+    )
+    application_mark_eligible(application=application, reviewer=organiser)
+    invitations_send(applications=[application])
+    return Invitation.objects.select_related("application__event").get()
+
+
+def invitation_url(invitation) -> str:
+    return reverse("registrations:invitation", kwargs={"token": invitation.token})
+
+
+def registration_data(invitation, **overrides) -> dict:
+    sessions = invitation.application.event.sessions.all()
+    data = {
+        "first_name": "Łukasz",
+        "last_name": "Wójcik",
+        "organisation": "Klaster Łódź Innowacje",
+        "organisation_type": "cluster",
+        "job_title": "Cluster manager",
+        "country": "PL",
+        "attendance_mode": "online",
+        "sessions": [str(session.pk) for session in sessions],
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_link_shows_the_form_prefilled_and_locked_to_the_invited_email(client, invitation):
+    response = client.get(invitation_url(invitation))
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.fields["email"].disabled
+    assert form["email"].value() == "lukasz.wojcik@example.pl"
+    assert form["organisation"].value() == "Klaster Łódź Innowacje"
+    assert form["first_name"].value() == "Łukasz"
+    assert form["country"].value() == "PL"
+    assert form["organisation_type"].value() == "cluster"
+    page = response.content.decode()
+    for title in ("Preparatory webinar", "Matchmaking session 1", "Matchmaking session 2"):
+        assert title in page
+
+
+def test_registering_with_the_link_records_the_sessions_and_uses_up_the_link(
+    client, invitation, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    first_session = invitation.application.event.sessions.first()
+    data = registration_data(invitation, sessions=[str(first_session.pk)])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(invitation_url(invitation), {**data, "email": "other@example.org"})
+
+    registration = Registration.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "registrations:registration_done", kwargs={"token": registration.token}
+    )
+    assert registration.email == "lukasz.wojcik@example.pl"
+    assert registration.source == RegistrationSource.INVITATION
+    assert registration.status == RegistrationStatus.CONFIRMED
+    assert list(registration.sessions.all()) == [first_session]
+    invitation.refresh_from_db()
+    assert invitation.registration == registration
+    assert [m.to for m in mail.outbox] == [["lukasz.wojcik@example.pl"]]
+
+
+def test_a_used_link_gives_a_clear_page_and_creates_nothing(client, invitation):
+    client.post(invitation_url(invitation), registration_data(invitation))
+
+    page = client.get(invitation_url(invitation))
+    again = client.post(invitation_url(invitation), registration_data(invitation))
+
+    assert page.status_code == 410
+    assert "already been used" in page.content.decode()
+    assert again.status_code == 410
+    assert Registration.objects.count() == 1
+
+
+def test_a_revoked_link_creates_nothing(client, invitation):
+    invitation_revoke(invitation=invitation)
+
+    response = client.post(invitation_url(invitation), registration_data(invitation))
+
+    assert response.status_code == 410
+    assert "withdrawn" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_the_service_refuses_an_application_no_longer_eligible(organiser, invitation):
+    ExpressionOfInterest.objects.filter(pk=invitation.application_id).update(
+        status=ApplicationStatus.RESERVE
+    )
+    arguments = registration_data(invitation)
+    del arguments["consent"]
+    arguments["sessions"] = []
+
+    with pytest.raises(MatchmakingError, match="withdrawn"):
+        invitation_accept(invitation=invitation, **arguments)
+
+    assert not Registration.objects.exists()
+
+
+def test_a_link_before_registration_opens_explains_and_creates_nothing(client, organiser):
+    call = make_call()
+    application = make_application(call)
+    application_mark_eligible(application=application, reviewer=organiser)
+    invitations_send(applications=[application])
+    invitation = Invitation.objects.get()
+
+    response = client.post(invitation_url(invitation), registration_data(invitation))
+
+    assert response.status_code == 200
+    assert "Registration for this event is not open yet" in response.content.decode()
+    assert not Registration.objects.exists()
+    invitation.refresh_from_db()
+    assert invitation.registration is None
+
+
+def test_bad_input_on_the_invitation_form_is_answered_and_nothing_is_stored(client, invitation):
+    data = registration_data(invitation, first_name="Łukasz\x00", consent="")
+
+    response = client.post(invitation_url(invitation), data)
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "first_name" in errors and "consent" in errors
+    assert not Registration.objects.exists()
+
+
+def test_a_used_invitation_cannot_be_withdrawn_nor_the_decision_changed(organiser, invitation):
+    arguments = registration_data(invitation)
+    del arguments["consent"]
+    arguments["sessions"] = []
+    invitation_accept(invitation=invitation, **arguments)
+
+    with pytest.raises(MatchmakingError, match="already been used"):
+        invitation_revoke(invitation=invitation)
+    with pytest.raises(MatchmakingError, match="already registered"):
+        application_mark_not_eligible(
+            application=invitation.application, reviewer=organiser, reason="Late change."
+        )
+
+
+def test_the_public_register_page_of_the_event_explains_how_to_apply(client, open_call):
+    url = reverse("registrations:register", kwargs={"slug": open_call.event.slug})
+
+    response = client.get(url)
+
+    page = response.content.decode()
+    assert "by invitation only" in page
+    apply_url = reverse("registrations:application_create", kwargs={"slug": open_call.event.slug})
+    assert f'href="{apply_url}"' in page
+    assert "<form" not in page
+
+
+def test_once_the_registration_is_cancelled_the_decision_can_change(organiser, invitation):
+    arguments = registration_data(invitation)
+    del arguments["consent"]
+    arguments["sessions"] = []
+    registration_cancel(registration=invitation_accept(invitation=invitation, **arguments))
+
+    application = application_mark_not_eligible(
+        application=invitation.application, reviewer=organiser, reason="Not a cluster."
+    )
+
+    assert application.status == ApplicationStatus.NOT_ELIGIBLE
