@@ -189,26 +189,52 @@ def test_export_selected_across_the_filtered_list(client, staff, forum):
 
 
 # The project's own admin classes, with CsvExportMixin wired in.
+
+
+def named_registration(event, name: str, email: str):
+    return make_registration(event, last_name=name, organisation=f"{name} GmbH", email=email)
+
+
+def named_survey_response(event, name: str, email: str):
+    return make_survey_response(event, last_name=name, organisation=f"{name} GmbH", email=email)
+
+
+def named_application(event, name: str, email: str):
+    return make_application(
+        event, legal_name=f"{name} Cluster", contact_last_name=name, contact_email=email
+    )
+
+
 PROJECT_ADMINS = [
-    pytest.param("registration", make_registration, "event__id__exact", id="registrations"),
     pytest.param(
-        "surveyresponse", make_survey_response, "survey__event__id__exact", id="survey-responses"
+        "registration", named_registration, "event__id__exact", "Last name", id="registrations"
+    ),
+    pytest.param(
+        "surveyresponse",
+        named_survey_response,
+        "survey__event__id__exact",
+        "Last name",
+        id="survey-responses",
+    ),
+    pytest.param(
+        "expressionofinterest",
+        named_application,
+        "event__id__exact",
+        "Contact last name",
+        id="applications",
     ),
 ]
 
 
 @pytest.mark.urls("eventsite.urls")
-@pytest.mark.parametrize(("model_name", "make", "event_filter"), PROJECT_ADMINS)
-def test_project_admin_exports_all_matching(client, staff, model_name, make, event_filter):
+@pytest.mark.parametrize(("model_name", "make", "event_filter", "name_column"), PROJECT_ADMINS)
+def test_project_admin_exports_all_matching(
+    client, staff, model_name, make, event_filter, name_column
+):
     forum, other = make_event(slug="cluster-forum-lodz"), make_event()
-    for event, last_name, organisation in [
-        (forum, "Müller", "Müller Cluster GmbH"),
-        (forum, "Järvenpää", "Järvenpää Tech Oy"),
-        (other, "Wójcik", "Müller Cluster GmbH"),
-    ]:
-        make(
-            event, last_name=last_name, organisation=organisation, email=f"{last_name}@example.org"
-        )
+    make(forum, "Müller", "mueller@example.org")
+    make(forum, "Järvenpää", "jarvenpaa@example.org")
+    make(other, "Müller", "mueller@example.org")
     changelist = reverse(f"admin:registrations_{model_name}_changelist")
     export = reverse(f"admin:registrations_{model_name}_export_csv")
     client.force_login(staff)
@@ -221,7 +247,7 @@ def test_project_admin_exports_all_matching(client, staff, model_name, make, eve
 
     response = client.get(export, {event_filter: forum.pk, "q": "müller"})
 
-    assert [row["Last name"] for row in rows_of(response)] == ["Müller"]
+    assert [row[name_column] for row in rows_of(response)] == ["Müller"]
     record = ExportRecord.objects.get()
     assert (record.user, record.event, record.via) == (staff, forum, "admin")
 
@@ -234,13 +260,27 @@ def changelist_queries(client, model_name: str) -> int:
 
 
 @pytest.mark.urls("eventsite.urls")
-@pytest.mark.parametrize(("model_name", "make", "event_filter"), PROJECT_ADMINS)
+@pytest.mark.parametrize(("model_name", "make", "event_filter", "name_column"), PROJECT_ADMINS)
 def test_project_changelist_queries_do_not_grow_with_rows(
-    admin_client_for, model_name, make, event_filter
+    admin_client_for, model_name, make, event_filter, name_column
 ):
     events = [make_event(), make_event()]
-    make(events[0])
+    make(events[0], "Müller", "mueller@example.org")
     few = changelist_queries(admin_client_for, model_name)
     for index in range(30):
-        make(events[index % 2])
+        make(events[index % 2], f"Wójcik {index}", f"wojcik.{index}@example.org")
     assert changelist_queries(admin_client_for, model_name) == few
+
+
+@pytest.mark.urls("eventsite.urls")
+def test_application_export_follows_filters_on_annotations(admin_client_for):
+    """The review list filters on annotated counts; the export takes the same rows."""
+    event = make_event(invitation_only=True)
+    named_application(event, "Järvenpää", "jarvenpaa@example.org")
+    export = reverse("admin:registrations_expressionofinterest_export_csv")
+
+    everything = rows_of(admin_client_for.get(export, {"declarations": "all"}))
+    missing = rows_of(admin_client_for.get(export, {"declarations": "missing"}))
+
+    assert [row["Legal name"] for row in everything] == ["Järvenpää Cluster"]
+    assert missing == []
