@@ -66,3 +66,11 @@ def test_unknown_event_is_a_clear_error_and_records_nothing():
 def test_unknown_kind_is_refused():
     with pytest.raises(CommandError, match="invalid choice"):
         call_command("export_csv", "people", "--event", "x", stdout=io.StringIO())
+
+
+def test_unwritable_output_is_a_clear_error_and_records_nothing(tmp_path):
+    event = make_event()
+    target = tmp_path / "missing-folder" / "registrations.csv"
+    with pytest.raises(CommandError, match=r"Cannot write .*No such file or directory"):
+        call_command("export_csv", "registrations", "--event", event.slug, "--output", str(target))
+    assert not ExportRecord.objects.exists()

@@ -1,3 +1,6 @@
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 from django.core.management.base import BaseCommand, CommandError
 
 from registrations.exports import KINDS, export_csv_chunks
@@ -26,11 +29,20 @@ class Command(BaseCommand):
             raise CommandError(f"No event with the slug “{event}”.") from None
         export_kind = KINDS[kind]
         queryset = export_kind.model.objects.filter(**export_kind.event_filter(event))
-        export_record(kind=kind, via="command", event=event, filters=f"event={event.slug}")
-        chunks = export_csv_chunks(export_kind, queryset)
-        if output:
-            with open(output, "w", encoding="utf-8", newline="") as file:
-                file.writelines(chunks)
-        else:
-            for chunk in chunks:
-                self.stdout.write(chunk, ending="")
+        with self.opened(output) as write:
+            export_record(kind=kind, via="command", event=event, filters=f"event={event.slug}")
+            for chunk in export_csv_chunks(export_kind, queryset):
+                write(chunk)
+
+    @contextmanager
+    def opened(self, output: str | None) -> Iterator[Callable[[str], object]]:
+        """A function writing text to the output file, or to standard output."""
+        if not output:
+            yield lambda text: self.stdout.write(text, ending="")
+            return
+        try:
+            file = open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        except OSError as error:
+            raise CommandError(f"Cannot write {output}: {error.strerror}.") from None
+        with file:
+            yield file.write
