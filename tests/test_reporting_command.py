@@ -74,3 +74,16 @@ def test_unwritable_output_is_a_clear_error_and_records_nothing(tmp_path):
     with pytest.raises(CommandError, match=r"Cannot write .*No such file or directory"):
         call_command("export_csv", "registrations", "--event", event.slug, "--output", str(target))
     assert not ExportRecord.objects.exists()
+
+
+def test_real_stdout_gets_utf8_bytes_whatever_its_encoding():
+    event = make_event()
+    make_registration(event, last_name="Wójcik")
+    raw = io.BytesIO()
+    latin1_stdout = io.TextIOWrapper(raw, encoding="latin-1")
+
+    call_command("export_csv", "registrations", "--event", event.slug, stdout=latin1_stdout)
+
+    data = raw.getvalue()
+    assert data.startswith(b"\xef\xbb\xbfRegistration ID,")
+    assert "Wójcik".encode() in data

@@ -38,7 +38,12 @@ class Command(BaseCommand):
     def opened(self, output: str | None) -> Iterator[Callable[[str], object]]:
         """A function writing text to the output file, or to standard output."""
         if not output:
-            yield lambda text: self.stdout.write(text, ending="")
+            binary = getattr(self.stdout, "buffer", None)  # a real stream, whatever its encoding
+            if binary is None:
+                yield lambda text: self.stdout.write(text, ending="")
+            else:
+                yield lambda text: binary.write(text.encode("utf-8"))
+                binary.flush()
             return
         try:
             file = open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115
