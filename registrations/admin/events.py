@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registrations.models import Event, Session
 
+from .event_report import EventReportMixin
 from .registrations import EventRegistrationAdminMixin
 from .surveys import event_survey_panel
 
@@ -15,7 +16,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(EventRegistrationAdminMixin, admin.ModelAdmin):
+class EventAdmin(EventReportMixin, EventRegistrationAdminMixin, admin.ModelAdmin):
     list_display = ["title", "start", "format", "city", "is_published", "invitation_only"]
     list_filter = ["format", "is_published", "invitation_only", "country"]
     search_fields = ["title", "slug", "city", "organisers"]

@@ -20,6 +20,8 @@ from registrations.models import (
 )
 from registrations.services import matchmaking as services
 
+from .exporting import CsvExportMixin
+
 
 class EligibilityDeclarationInline(admin.TabularInline):
     model = EligibilityDeclaration
@@ -111,7 +113,7 @@ class NotEligibleReasonForm(forms.Form):
 
 
 @admin.register(ExpressionOfInterest)
-class ExpressionOfInterestAdmin(admin.ModelAdmin):
+class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
     list_display = [
         "legal_name",
         "status",

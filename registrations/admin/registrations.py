@@ -24,6 +24,8 @@ from registrations.services.registration import (
     registration_resend_confirmation,
 )
 
+from .exporting import CsvExportMixin
+
 
 class OpenRegistrationForm(forms.Form):
     opens_at = forms.DateTimeField(
@@ -222,7 +224,7 @@ def _open_message(event: Event) -> str:
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(CsvExportMixin, admin.ModelAdmin):
     list_display = [
         "last_name",
         "first_name",

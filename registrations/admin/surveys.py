@@ -19,6 +19,8 @@ from registrations.services.survey import (
     survey_response_change,
 )
 
+from .exporting import CsvExportMixin
+
 
 def answers_by_intent(survey: InterestSurvey) -> str:
     """ "On site: 3 · Online: 5 · Not sure yet: 1 · Total: 9", each linked to its answers."""
@@ -142,7 +144,7 @@ class SurveyResponseAdminForm(forms.ModelForm):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(admin.ModelAdmin):
+class SurveyResponseAdmin(CsvExportMixin, admin.ModelAdmin):
     """Answers, read-only by default.
 
     Personal data (and the answer itself) is shown read-only so that nobody changes it by accident.

@@ -1,0 +1,38 @@
+"""The report page of an event, in the admin: intent against registrations, seats, spread."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from registrations.reporting import event_report
+
+
+class EventReportMixin:
+    """Adds <event>/report/ to the Event admin; its change page links there."""
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/report/",
+                self.admin_site.admin_view(self.report_view),
+                name="registrations_event_report",
+            ),
+            *super().get_urls(),
+        ]
+
+    def report_view(self, request, object_id):
+        event = get_object_or_404(self.model, pk=object_id)
+        allowed = self.has_view_permission(request, event) and request.user.has_perm(
+            "registrations.view_registration"
+        )
+        if not allowed:
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": event,
+            "title": f"Report: {event.title}",
+            "report": event_report(event=event),
+        }
+        return TemplateResponse(request, "admin/registrations/event/report.html", context)

@@ -1,0 +1,91 @@
+"""CSV export from the admin: the selected rows (an action) or every row the list matches.
+
+Add `CsvExportMixin` first in a ModelAdmin's bases for survey responses, registrations or
+expressions of interest; its change list then shows an "Export all matching to CSV" button
+(templates/admin/registrations/<model>/change_list.html) and offers the action.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseBadRequest, StreamingHttpResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registrations.exports import ExportKind, encoded, export_csv_chunks, kind_for_model
+from registrations.models import Event
+from registrations.services.reporting import export_record
+
+
+class CsvExportMixin:
+    @property
+    def export_kind(self) -> ExportKind:
+        return kind_for_model(self.model)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "export-csv/",
+                self.admin_site.admin_view(self.export_all_matching_view),
+                name="{}_{}_export_csv".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if actions is not None and self.has_view_permission(request):
+            actions["export_selected_csv"] = self.get_action("export_selected_csv")
+        return actions
+
+    def changelist_view(self, request, extra_context=None):
+        if self.has_view_permission(request):
+            url = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_export_csv",
+                current_app=self.admin_site.name,
+            )
+            query = request.GET.urlencode()
+            extra_context = {
+                **(extra_context or {}),
+                "export_all_url": f"{url}?{query}" if query else url,
+            }
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description=_("Export selected to CSV"), permissions=["view"])
+    def export_selected_csv(self, request: HttpRequest, queryset):
+        if request.POST.get("select_across") == "1":
+            filters = f"all selected across the list: {request.GET.urlencode() or 'no filters'}"
+        else:
+            selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+            filters = "selected ids: " + ", ".join(selected)
+        return self.csv_response(request, queryset, filters=filters)
+
+    def export_all_matching_view(self, request: HttpRequest):
+        """Everything the change list shows for the same filters, search and date drill-down."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseBadRequest("These list filters are not valid.")
+        filters = f"all matching: {request.GET.urlencode() or 'no filters'}"
+        return self.csv_response(request, changelist.queryset, filters=filters)
+
+    def csv_response(self, request: HttpRequest, queryset, *, filters: str):
+        kind = self.export_kind
+        event = self.single_event_of(queryset)
+        export_record(kind=kind.slug, via="admin", user=request.user, event=event, filters=filters)
+        name = f"{kind.slug}-{event.slug if event else 'all-events'}-{timezone.now():%Y%m%d-%H%M}"
+        return StreamingHttpResponse(
+            encoded(export_csv_chunks(kind, queryset)),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+
+    def single_event_of(self, queryset) -> Event | None:
+        """The event of these rows when they all belong to one (named in the record and file)."""
+        lookup = self.export_kind.event_lookup
+        event_ids = list(queryset.order_by().values_list(lookup, flat=True).distinct()[:2])
+        return Event.objects.get(pk=event_ids[0]) if len(event_ids) == 1 else None

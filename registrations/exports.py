@@ -1,0 +1,358 @@
+"""CSV exports: one row generator per kind, a spreadsheet-safe writer, and streaming.
+
+Each kind reads its rows with one query (`values_list` iterated in chunks, a server-side
+cursor on PostgreSQL), so memory stays flat whatever the number of rows. Sessions and sectors
+come as comma-joined ids from a correlated subquery; their names and order come from a small
+lookup loaded once per export. Columns are documented in README.md ("CSV exports").
+"""
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import (
+    Aggregate,
+    F,
+    Model,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    TextField,
+)
+from django.db.models.functions import Cast
+from django_countries import countries
+
+from registrations.models import (
+    ApplicantType,
+    ApplicationStatus,
+    AttendanceIntent,
+    AttendanceMode,
+    ExpressionOfInterest,
+    OrganisationType,
+    Registration,
+    RegistrationSource,
+    RegistrationStatus,
+    Sector,
+    Session,
+    SurveyResponse,
+)
+
+ROWS_PER_QUERY_CHUNK = 5000
+ROWS_PER_OUTPUT_CHUNK = 1000
+JOINED_SEPARATOR = "; "
+
+# --- Spreadsheet safety -------------------------------------------------------------------
+
+FORMULA_TRIGGERS = frozenset("=+-@\t\r\n|%")
+RISKY_FIRST_CHARACTERS = FORMULA_TRIGGERS | {" "}
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Prefix an apostrophe to text a spreadsheet could run as a formula.
+
+    Neutralised: text whose first character, or first character after leading spaces, is one of
+    = + - @ tab CR LF | %. Left as is: plain numbers such as -5, +3 or 3.14 (a spreadsheet reads
+    them as numbers, not formulas) and everything else, e.g. foo@example.org.
+    """
+    stripped = value.lstrip(" ")
+    if not stripped:
+        return value
+    if stripped[0] in FORMULA_TRIGGERS and not PLAIN_NUMBER.fullmatch(stripped):
+        return "'" + value
+    return value
+
+
+def csv_text_chunks(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
+    """The CSV document in pieces: byte-order mark and header first, then rows in batches.
+
+    Excel dialect (comma, CRLF, quotes only where needed, inner quotes doubled). Cells must
+    already be spreadsheet-safe: the Column cell functions below make them so. Only one batch
+    of rows is held at a time.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    yield codecs.BOM_UTF8.decode("utf-8") + buffer.getvalue()
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == ROWS_PER_OUTPUT_CHUNK:
+            yield _written(buffer, writer, batch)
+            batch = []
+    if batch:
+        yield _written(buffer, writer, batch)
+
+
+def _written(buffer: io.StringIO, writer, batch: list[list[Any]]) -> str:
+    buffer.seek(0)
+    buffer.truncate()
+    writer.writerows(batch)
+    return buffer.getvalue()
+
+
+def encoded(chunks: Iterable[str]) -> Iterator[bytes]:
+    """Text chunks as UTF-8 bytes, for a StreamingHttpResponse."""
+    for chunk in chunks:
+        yield chunk.encode("utf-8")
+
+
+# --- Columns and cell formats -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One CSV column: its header, what to select, and how a selected value becomes a cell.
+
+    `cell(value, zone)` gets the event's time zone for dates.
+    """
+
+    header: str
+    source: Any  # a field lookup or an expression for values_list
+    cell: Callable[[Any, ZoneInfo], Any]
+
+
+def text(value: str | None, zone: ZoneInfo) -> str:
+    """Free text, made spreadsheet-safe (the check is inlined: it runs for most cells)."""
+    if not value:
+        return ""
+    if value[0] in RISKY_FIRST_CHARACTERS:
+        return spreadsheet_safe(value)
+    return value
+
+
+def number(value: int, zone: ZoneInfo) -> int:
+    return value
+
+
+def yes_no(value: bool, zone: ZoneInfo) -> str:
+    return "Yes" if value else "No"
+
+
+def local_iso(value: Any, zone: ZoneInfo) -> str:
+    """ISO 8601 with the offset, in the event's time zone, to the second."""
+    return "" if value is None else value.astimezone(zone).isoformat(timespec="seconds")
+
+
+def labels_of(choices) -> Callable[[Any, ZoneInfo], str]:
+    labels = {value: str(label) for value, label in choices.choices}
+    return lambda value, zone: labels.get(value, value or "")
+
+
+def country_names() -> Callable[[str, ZoneInfo], str]:
+    names = {code: str(name) for code, name in countries}
+    return lambda value, zone: names.get(value, value)
+
+
+def joined_names(names_by_id: dict[int, str], order: dict[int, Any]) -> Callable:
+    """A cell of names from comma-joined ids, in the given order, joined with '; '."""
+
+    def cell(value: str | None, zone: ZoneInfo) -> str:
+        if not value:
+            return ""
+        ids = sorted({int(i) for i in value.split(",")}, key=order.__getitem__)
+        return spreadsheet_safe(JOINED_SEPARATOR.join(names_by_id[i] for i in ids))
+
+    return cell
+
+
+class CommaJoinedIds(Aggregate):
+    """The ids of a group joined with commas (order fixed later in Python)."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = TextField()
+
+    def __init__(self, expression, **extra):
+        super().__init__(Cast(expression, TextField()), **extra)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="STRING_AGG", **extra_context)
+
+
+def joined_ids_of(through: type[Model], owner: str, target: str) -> Subquery:
+    """A subquery of the ids an owner row links to through a many-to-many table."""
+    return Subquery(
+        through.objects.filter(**{owner: OuterRef("pk")})
+        .order_by()
+        .values(owner)
+        .annotate(joined=CommaJoinedIds(target))
+        .values("joined")
+    )
+
+
+def contact_columns() -> list[Column]:
+    """The ContactDetails fields shared by survey responses and registrations."""
+    return [
+        Column("First name", "first_name", text),
+        Column("Last name", "last_name", text),
+        Column("Email", "email", text),
+        Column("Organisation", "organisation", text),
+        Column("Organisation type", "organisation_type", labels_of(OrganisationType)),
+        Column("Job title", "job_title", text),
+        Column("Country", "country", country_names()),
+    ]
+
+
+def consent_columns() -> list[Column]:
+    return [
+        Column("Privacy notice version", "consent_version", text),
+        Column("Consent given at", "consented_at", local_iso),
+    ]
+
+
+# --- Kinds --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    """What one kind of export reads and how its rows look."""
+
+    slug: str
+    model: type[Model]
+    event_lookup: str  # from the model to its Event
+    columns: Callable[[QuerySet], list[Column]]  # built per export, for the rows it covers
+
+    def event_filter(self, event) -> dict:
+        return {self.event_lookup: event}
+
+
+def survey_response_columns(queryset: QuerySet) -> list[Column]:
+    return [
+        Column("Response ID", "pk", number),
+        Column("Event", "survey__event__title", text),
+        *contact_columns(),
+        Column("Attendance intent", "intent", labels_of(AttendanceIntent)),
+        Column("Notify when registration opens", "notify_when_registration_opens", yes_no),
+        Column("Comment", "comment", text),
+        Column("Submitted at", "created_at", local_iso),
+        Column("Registration-open notice sent at", "registration_notice_sent_at", local_iso),
+        *consent_columns(),
+    ]
+
+
+def registration_columns(queryset: QuerySet) -> list[Column]:
+    sessions = Session.objects.filter(event__in=queryset.values("event")).values_list(
+        "pk", "title", "start"
+    )
+    names = {}
+    order = {}
+    for pk, title, start in sessions:
+        names[pk] = title
+        order[pk] = (start, pk)
+    through = Registration.sessions.through
+    return [
+        Column("Registration ID", "pk", number),
+        Column("Event", "event__title", text),
+        *contact_columns(),
+        Column("Attendance mode", "attendance_mode", labels_of(AttendanceMode)),
+        Column("Status", "status", labels_of(RegistrationStatus)),
+        Column(
+            "Sessions",
+            joined_ids_of(through, "registration_id", "session_id"),
+            joined_names(names, order),
+        ),
+        Column("Accessibility needs", "accessibility_needs", text),
+        Column("Dietary needs", "dietary_needs", text),
+        Column("Source", "source", labels_of(RegistrationSource)),
+        Column("Registered at", "created_at", local_iso),
+        Column("Joined waiting list at", "waitlisted_at", local_iso),
+        Column("Cancelled at", "cancelled_at", local_iso),
+        Column("Last changed at", "updated_at", local_iso),
+        *consent_columns(),
+    ]
+
+
+def application_columns(queryset: QuerySet) -> list[Column]:
+    names = dict(Sector.objects.values_list("pk", "name"))
+    order = {pk: (name.casefold(), pk) for pk, name in names.items()}
+    return [
+        Column("Application ID", "pk", number),
+        Column("Event", "event__title", text),
+        Column("Legal name", "legal_name", text),
+        Column("Country of establishment", "country", country_names()),
+        Column("Organisation type", "organisation_type", labels_of(ApplicantType)),
+        Column(
+            "Sectors",
+            joined_ids_of(
+                ExpressionOfInterest.sectors.through, "expressionofinterest_id", "sector_id"
+            ),
+            joined_names(names, order),
+        ),
+        Column("Number of members", "members_count", number),
+        Column("Offers", "offers", text),
+        Column("Seeks", "seeks", text),
+        Column("ECCP profile URL", "eccp_profile_url", text),
+        Column("ECCP registration requested", "eccp_registration_requested", yes_no),
+        Column("Contact first name", "contact_first_name", text),
+        Column("Contact last name", "contact_last_name", text),
+        Column("Contact job title", "contact_job_title", text),
+        Column("Contact email", "contact_email", text),
+        Column("Review status", "status", labels_of(ApplicationStatus)),
+        Column("Reason given to the applicant", "decision_reason", text),
+        Column("Reviewed by", "reviewed_by__username", text),
+        Column("Reviewed at", "reviewed_at", local_iso),
+        Column("Submitted at", "created_at", local_iso),
+        *consent_columns(),
+    ]
+
+
+SURVEY_RESPONSES = ExportKind(
+    "survey-responses", SurveyResponse, "survey__event", survey_response_columns
+)
+REGISTRATIONS = ExportKind("registrations", Registration, "event", registration_columns)
+APPLICATIONS = ExportKind("applications", ExpressionOfInterest, "event", application_columns)
+KINDS = {kind.slug: kind for kind in (SURVEY_RESPONSES, REGISTRATIONS, APPLICATIONS)}
+
+
+def kind_for_model(model: type[Model]) -> ExportKind:
+    return next(kind for kind in KINDS.values() if kind.model is model)
+
+
+# --- Rows ---------------------------------------------------------------------------------
+
+
+def export_rows(kind: ExportKind, queryset: QuerySet) -> tuple[list[str], Iterator[list[Any]]]:
+    """The header and a lazy iterator of rows for these objects, oldest first.
+
+    The queryset may carry any filters, searches or annotations (e.g. an admin changelist's);
+    only its primary keys are used, as a subquery, so the export query is always the same.
+    """
+    columns = kind.columns(queryset)
+    selected = (
+        kind.model.objects.filter(pk__in=queryset.order_by().values("pk"))
+        .annotate(
+            **{
+                f"column_{i}": c.source
+                for i, c in enumerate(columns)
+                if not isinstance(c.source, str)
+            },
+            export_timezone=F(f"{kind.event_lookup}__timezone"),
+        )
+        .order_by("created_at", "pk")
+    )
+    sources = [
+        c.source if isinstance(c.source, str) else f"column_{i}" for i, c in enumerate(columns)
+    ]
+    values = selected.values_list(*sources, "export_timezone")
+    return [c.header for c in columns], _formatted(columns, values)
+
+
+def _formatted(columns: list[Column], values: QuerySet) -> Iterator[list[Any]]:
+    cells = [c.cell for c in columns]
+    zones: dict[str, ZoneInfo] = {}
+    for row in values.iterator(chunk_size=ROWS_PER_QUERY_CHUNK):
+        zone_name = row[-1]  # after the columns' values, so zip() below leaves it out
+        zone = zones.get(zone_name) or zones.setdefault(zone_name, ZoneInfo(zone_name))
+        yield [cell(value, zone) for cell, value in zip(cells, row)]  # noqa: B905
+
+
+def export_csv_chunks(kind: ExportKind, queryset: QuerySet) -> Iterator[str]:
+    """The whole CSV document for these objects, as text chunks."""
+    header, rows = export_rows(kind, queryset)
+    return csv_text_chunks(header, rows)

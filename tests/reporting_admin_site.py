@@ -1,0 +1,34 @@
+"""A URLconf with a separate admin site whose list pages use CsvExportMixin.
+
+It tests the mixin on its own, whatever the project's own ModelAdmins look like.
+"""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from registrations.admin.exporting import CsvExportMixin
+from registrations.models import ExpressionOfInterest, Registration, SurveyResponse
+
+site = admin.AdminSite(name="export_test_admin")
+
+
+@admin.register(Registration, site=site)
+class RegistrationExportAdmin(CsvExportMixin, admin.ModelAdmin):
+    list_display = ["last_name", "email", "attendance_mode", "status"]
+    list_filter = ["event", "attendance_mode", "status"]
+    search_fields = ["last_name", "email", "organisation"]
+
+
+@admin.register(SurveyResponse, site=site)
+class SurveyResponseExportAdmin(CsvExportMixin, admin.ModelAdmin):
+    list_filter = ["survey__event", "intent"]
+    search_fields = ["last_name", "email"]
+
+
+@admin.register(ExpressionOfInterest, site=site)
+class ApplicationExportAdmin(CsvExportMixin, admin.ModelAdmin):
+    list_filter = ["event", "status"]
+    search_fields = ["legal_name"]
+
+
+urlpatterns = [path("admin/", site.urls), path("", include("registrations.urls"))]

@@ -1,0 +1,174 @@
+"""The report page of an event: intent against registrations, seats, spread, per-day chart."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from registrations.models import AttendanceIntent, AttendanceMode, RegistrationStatus
+from registrations.reporting import event_report
+from tests.factories import make_event
+from tests.factories_reporting import make_registration, make_survey_response
+
+pytestmark = pytest.mark.django_db
+
+UTC = ZoneInfo("UTC")
+ON_SITE, ONLINE = AttendanceMode.ON_SITE, AttendanceMode.ONLINE
+CONFIRMED, WAITLISTED, CANCELLED = (
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITLISTED,
+    RegistrationStatus.CANCELLED,
+)
+
+
+def report_url(event) -> str:
+    return reverse("admin:registrations_event_report", args=[event.pk])
+
+
+@pytest.fixture
+def forum():
+    """A hybrid event with 10 seats: a survey and registrations over three days."""
+    event = make_event(title="Cluster Forum Łódź", timezone="Europe/Warsaw", onsite_capacity=10)
+    for intent, n in [
+        (AttendanceIntent.ON_SITE, 4),
+        (AttendanceIntent.ONLINE, 2),
+        (AttendanceIntent.UNDECIDED, 1),
+    ]:
+        for _ in range(n):
+            make_survey_response(event, intent=intent)
+    day_one = datetime(2030, 3, 1, 22, 30, tzinfo=UTC)  # 23:30 in Warsaw: 1 March
+    late_evening = datetime(2030, 3, 1, 23, 30, tzinfo=UTC)  # 00:30 in Warsaw: 2 March
+    day_four = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
+    for mode, status, country, organisation_type, created_at in [
+        (ON_SITE, CONFIRMED, "DE", "cluster", day_one),
+        (ON_SITE, CONFIRMED, "DE", "company", day_one),
+        (ON_SITE, CONFIRMED, "FI", "cluster", late_evening),
+        (ON_SITE, WAITLISTED, "PL", "research", day_four),
+        (ONLINE, CONFIRMED, "PL", "cluster", day_four),
+        (ONLINE, CANCELLED, "FI", "cluster", day_four),
+    ]:
+        make_registration(
+            event,
+            attendance_mode=mode,
+            status=status,
+            country=country,
+            organisation_type=organisation_type,
+            created_at=created_at,
+        )
+    return event
+
+
+def test_report_numbers(forum):
+    report = event_report(event=forum)
+
+    lines = {line.label: line for line in report.modes}
+    assert (lines["On site"].intended, lines["On site"].confirmed) == (4, 3)
+    assert (lines["On site"].waitlisted, lines["On site"].cancelled) == (1, 0)
+    assert (lines["Online"].intended, lines["Online"].confirmed, lines["Online"].cancelled) == (
+        2,
+        1,
+        1,
+    )
+    assert (lines["Not sure yet"].intended, lines["Not sure yet"].confirmed) == (1, None)
+    assert (report.survey_total, report.registrations_total) == (7, 6)
+    assert (report.onsite_seats.confirmed, report.onsite_seats.left) == (3, 7)
+    assert report.waiting_list == 1
+    assert report.by_country == [("Germany", 2), ("Poland", 2), ("Finland", 1)]
+    assert report.by_organisation_type == [
+        ("Cluster organisation", 3),
+        ("Company", 1),
+        ("Research or academia", 1),
+    ]
+    assert [(day.isoformat(), n) for day, n in report.per_day] == [
+        ("2030-03-01", 2),
+        ("2030-03-02", 1),
+        ("2030-03-04", 3),
+    ]
+    chart = report.chart
+    assert [bar.count for bar in chart.bars] == [2, 1, 0, 3]  # the empty 3 March included
+    assert [bar.height for bar in chart.bars] == [107, 53, 0, 160]
+
+
+def test_unlimited_seats_and_an_empty_event():
+    report = event_report(event=make_event(onsite_capacity=None))
+    assert report.onsite_seats.left is None
+    assert report.chart is None
+    assert report.registrations_total == report.survey_total == 0
+
+
+def test_full_event_has_no_seats_left():
+    event = make_event(onsite_capacity=1)
+    make_registration(event)
+    make_registration(event)  # e.g. capacity lowered afterwards
+    assert event_report(event=event).onsite_seats.left == 0
+
+
+def test_page_shows_the_report_and_the_event_page_links_to_it(admin_client_for, forum):
+    change_page = admin_client_for.get(
+        reverse("admin:registrations_event_change", args=[forum.pk])
+    ).content.decode()
+    assert f'href="{report_url(forum)}"' in change_page
+
+    response = admin_client_for.get(report_url(forum))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Cluster Forum Łódź" in page
+    assert 'id="seats-left">7<' in page
+    assert 'id="waiting-list">1<' in page
+    assert "<svg" in page
+    assert "<title>Mon 4 Mar 2030: 3</title>" in page
+    assert "Europe/Warsaw" in page
+
+
+def test_staff_only(client, django_user_model, forum):
+    url = report_url(forum)
+    assert client.get(url).status_code == 302  # to the admin login
+
+    staff = django_user_model.objects.create_user("mueller", "m@example.org", "pw", is_staff=True)
+    client.force_login(staff)
+    assert client.get(url).status_code == 403
+
+    staff.user_permissions.add(Permission.objects.get(codename="view_event"))
+    assert client.get(url).status_code == 403  # registrations are needed too
+
+    staff.user_permissions.add(Permission.objects.get(codename="view_registration"))
+    assert client.get(url).status_code == 200
+
+
+def test_unknown_event_is_404(admin_client_for):
+    assert (
+        admin_client_for.get(reverse("admin:registrations_event_report", args=[999])).status_code
+        == 404
+    )
+
+
+def queries_for_report_page(client, event) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(report_url(event)).status_code == 200
+    return len(queries)
+
+
+def test_query_count_does_not_grow_with_the_data(admin_client_for, django_assert_num_queries):
+    event = make_event()
+    make_survey_response(event)
+    make_registration(event)
+    small = queries_for_report_page(admin_client_for, event)
+
+    for index in range(40):
+        make_survey_response(event, intent=AttendanceIntent.ONLINE)
+        make_registration(
+            event,
+            attendance_mode=ONLINE if index % 2 else ON_SITE,
+            country=["DE", "FI", "PL", "FR", "IT"][index % 5],
+            created_at=datetime(2030, 3, 1 + index % 20, 10, tzinfo=UTC),
+        )
+
+    with django_assert_num_queries(small):
+        admin_client_for.get(report_url(event))
+    with django_assert_num_queries(5):
+        event_report(event=event)
