@@ -1,10 +1,13 @@
-"""Email: rendered from a plain-text and an HTML template, sent only after the transaction commits.
+"""Email: rendered from a plain-text and an HTML template, sent by the background worker.
 
 Templates live in templates/registrations/email/: NAME_subject.txt, NAME.txt and NAME.html.
-Single emails go out right after commit; bulk mail is enqueued on the background worker
-(django-tasks) by the caller, which then calls send_templated_email from the task.
+A service sends one person's email with send_templated_email_on_commit: rendered in the request
+(which has the data at hand), handed to the worker once the transaction has committed, so a slow or
+failing mail server never delays or breaks the person's request, and a rolled-back change sends
+nothing. Bulk mail is a task of its own that calls send_templated_email batch by batch.
 """
 
+import base64
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -12,6 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django_tasks import task
 
 
 @dataclass(frozen=True)
@@ -26,15 +30,14 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def send_templated_email(
+def render_templated_email(
     *,
     to: str,
     template: str,
     context: dict,
     attachments: Iterable[Attachment] = (),
     connection=None,
-) -> None:
-    """Send one email; bulk senders pass one open `connection` for a whole batch."""
+) -> EmailMultiAlternatives:
     context = {**context, "site_url": settings.SITE_URL}
     subject = render_to_string(f"registrations/email/{template}_subject.txt", context)
     message = EmailMultiAlternatives(
@@ -48,16 +51,56 @@ def send_templated_email(
     )
     for attachment in attachments:
         message.attach(attachment.filename, attachment.content, attachment.mimetype)
-    message.send()
+    return message
+
+
+def send_templated_email(
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    attachments: Iterable[Attachment] = (),
+    connection=None,
+) -> None:
+    """Send one email now; bulk senders pass one open `connection` for a whole batch."""
+    render_templated_email(
+        to=to, template=template, context=context, attachments=attachments, connection=connection
+    ).send()
 
 
 def send_templated_email_on_commit(
     *, to: str, template: str, context: dict, attachments: Iterable[Attachment] = ()
 ) -> None:
-    """Send once the surrounding transaction has committed (never for a rolled-back change)."""
+    """Render now; the worker sends it once the surrounding transaction has committed."""
     attachments = list(attachments)
-    transaction.on_commit(
-        lambda: send_templated_email(
-            to=to, template=template, context=context, attachments=attachments
-        )
+    message = render_templated_email(
+        to=to, template=template, context=context, attachments=attachments
     )
+    (html, _mimetype) = message.alternatives[0]
+    rendered = {
+        "to": to,
+        "subject": message.subject,
+        "body": message.body,
+        "html": html,
+        "attachments": [
+            [
+                attachment.filename,
+                base64.b64encode(attachment.content).decode(),
+                attachment.mimetype,
+            ]
+            for attachment in attachments
+        ],
+    }
+    transaction.on_commit(lambda: send_rendered_email.enqueue(**rendered))
+
+
+@task()
+def send_rendered_email(
+    *, to: str, subject: str, body: str, html: str, attachments: list[list[str]]
+) -> None:
+    """The worker's half of send_templated_email_on_commit (arguments are JSON: no bytes)."""
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[to])
+    message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, base64.b64decode(content), mimetype)
+    message.send()

@@ -4,8 +4,9 @@ import pytest
 from django import forms
 from django.core import mail
 from django.db import transaction
+from django_tasks.backends.dummy import DummyBackend
 
-from registrations.emails import send_templated_email_on_commit
+from registrations.emails import Attachment, send_rendered_email, send_templated_email_on_commit
 from registrations.forms.fields import MultiLineField, PrivacyConsentField, SingleLineField
 
 
@@ -49,8 +50,8 @@ def test_privacy_notice_page_names_its_version(client, settings):
     assert f"Version {settings.PRIVACY_NOTICE_VERSION}" in response.content.decode()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_mail_is_sent_only_after_commit_and_never_for_a_rolled_back_change(tmp_path, settings):
+@pytest.fixture
+def hello_templates(tmp_path, settings):
     engine = settings.TEMPLATES[0]
     settings.TEMPLATES = [{**engine, "DIRS": [tmp_path, *engine["DIRS"]]}]
     folder = tmp_path / "registrations" / "email"
@@ -59,6 +60,11 @@ def test_mail_is_sent_only_after_commit_and_never_for_a_rolled_back_change(tmp_p
     (folder / "hello.txt").write_text("Dear {{ name }}, see {{ site_url }}.")
     (folder / "hello.html").write_text("<p>Dear {{ name }}</p>")
 
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_is_sent_only_after_commit_and_never_for_a_rolled_back_change(
+    hello_templates, settings
+):
     with pytest.raises(RuntimeError), transaction.atomic():
         send_templated_email_on_commit(to="a@example.org", template="hello", context={"name": "X"})
         raise RuntimeError("rolled back")
@@ -72,3 +78,28 @@ def test_mail_is_sent_only_after_commit_and_never_for_a_rolled_back_change(tmp_p
     assert message.subject == "Hello Järvenpää"
     assert message.body == f"Dear Järvenpää, see {settings.SITE_URL}."
     assert message.alternatives[0][0] == "<p>Dear Järvenpää</p>"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_goes_to_the_worker_rendered_and_the_worker_sends_it(hello_templates, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    ics = "BEGIN:VCALENDAR\r\nSUMMARY:Łódź\r\nEND:VCALENDAR\r\n".encode()
+
+    with transaction.atomic():
+        send_templated_email_on_commit(
+            to="lodz@example.pl",
+            template="hello",
+            context={"name": "Wójcik"},
+            attachments=[Attachment("event.ics", ics, "text/calendar")],
+        )
+
+    backend = send_rendered_email.get_backend()
+    assert isinstance(backend, DummyBackend)
+    (queued,) = backend.results
+    assert mail.outbox == []  # nothing is sent inside the request
+    send_rendered_email.call(**queued.kwargs)
+    (message,) = mail.outbox
+    assert message.to == ["lodz@example.pl"]
+    assert message.subject == "Hello Wójcik"
+    assert message.alternatives[0][0] == "<p>Dear Wójcik</p>"
+    assert message.attachments == [("event.ics", ics.decode(), "text/calendar")]
