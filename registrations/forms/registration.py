@@ -7,7 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from registrations import selectors
-from registrations.forms.fields import PrivacyConsentField, SingleLineField
+from registrations.forms.fields import (
+    ModelIdMultipleChoiceField,
+    PrivacyConsentField,
+    SingleLineField,
+)
 from registrations.models import (
     AttendanceIntent,
     AttendanceMode,
@@ -19,8 +23,8 @@ from registrations.models import (
 from registrations.services.registration import SeatsTaken
 
 
-def _sessions_field(event: Event) -> forms.ModelMultipleChoiceField:
-    return forms.ModelMultipleChoiceField(
+def _sessions_field(event: Event) -> ModelIdMultipleChoiceField:
+    return ModelIdMultipleChoiceField(
         label=_("Sessions you will attend"),
         queryset=event.sessions.all(),
         required=False,
