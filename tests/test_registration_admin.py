@@ -264,3 +264,56 @@ def test_status_and_mode_cannot_be_edited_in_the_admin(admin_client_for):
     assert 'name="status"' not in page
     assert registration.token not in page
     assert admin_client_for.get(reverse("admin:registrations_registration_add")).status_code == 403
+
+
+def registration_change_data(registration, **overrides):
+    data = {
+        name: getattr(registration, name)
+        for name in [
+            "first_name",
+            "last_name",
+            "email",
+            "organisation",
+            "organisation_type",
+            "job_title",
+            "accessibility_needs",
+            "dietary_needs",
+        ]
+    }
+    data["country"] = registration.country.code
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize("typed", ["anna.mueller@example.de", "Anna.MUELLER@Example.de"])
+def test_an_email_of_another_registrant_is_refused_next_to_the_field(admin_client_for, typed):
+    event = make_open_event()
+    register(event, email="anna.mueller@example.de")
+    registration = register(event, email="jukka.jarvenpaa@example.fi")
+    url = reverse("admin:registrations_registration_change", args=[registration.pk])
+
+    response = admin_client_for.post(url, registration_change_data(registration, email=typed))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["email"] == [
+        "Another registration for this event already uses this email address."
+    ]
+    registration.refresh_from_db()
+    assert registration.email == "jukka.jarvenpaa@example.fi"
+
+
+def test_an_email_may_change_case_or_match_a_registrant_of_another_event(admin_client_for):
+    registration = register(make_open_event(), email="jukka.jarvenpaa@example.fi")
+    register(make_open_event(), email="lukasz.wojcik@example.pl")
+    url = reverse("admin:registrations_registration_change", args=[registration.pk])
+
+    recased = admin_client_for.post(
+        url, registration_change_data(registration, email="Jukka.Jarvenpaa@example.fi")
+    )
+    moved = admin_client_for.post(
+        url, registration_change_data(registration, email="lukasz.wojcik@example.pl")
+    )
+
+    assert recased.status_code == moved.status_code == 302
+    registration.refresh_from_db()
+    assert registration.email == "lukasz.wojcik@example.pl"

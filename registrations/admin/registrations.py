@@ -17,6 +17,7 @@ from registrations import selectors
 from registrations.models import AttendanceMode, Event, Registration
 from registrations.services.registration import (
     RegistrationError,
+    email_registered,
     registration_cancel,
     registration_close,
     registration_confirm_from_waitlist,
@@ -223,8 +224,21 @@ def _open_message(event: Event) -> str:
     ) % {"event": event}
 
 
+class RegistrationAdminForm(forms.ModelForm):
+    def clean_email(self) -> str:
+        """The event is read-only here, so the model form skips the (event, lower(email)) check."""
+        email = self.cleaned_data["email"]
+        if email_registered(self.instance.event, email, other_than=self.instance):
+            raise forms.ValidationError(
+                _("Another registration for this event already uses this email address."),
+                code="email_taken",
+            )
+        return email
+
+
 @admin.register(Registration)
 class RegistrationAdmin(CsvExportMixin, admin.ModelAdmin):
+    form = RegistrationAdminForm
     list_display = [
         "last_name",
         "first_name",

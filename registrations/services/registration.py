@@ -229,13 +229,12 @@ def registration_create(
     return registration
 
 
-def email_registered(event: Event, email: str) -> bool:
+def email_registered(event: Event, email: str, *, other_than: Registration | None = None) -> bool:
     """The friendly pre-check; the unique constraint still decides under a race."""
-    return (
-        Registration.objects.alias(lower_email=Lower("email"))  # as in the constraint's index
-        .filter(event=event, lower_email=email.lower())
-        .exists()
-    )
+    registrations = Registration.objects.alias(lower_email=Lower("email"))  # as in the index
+    if other_than is not None:
+        registrations = registrations.exclude(pk=other_than.pk)
+    return registrations.filter(event=event, lower_email=email.lower()).exists()
 
 
 def _already_registered_message() -> str:
