@@ -184,7 +184,12 @@ def registration_create(
     source: str = RegistrationSource.DIRECT,
     now: datetime | None = None,
 ) -> Registration:
-    """Register one person: confirmed while places are left, else on the waiting list if asked."""
+    """Register one person: confirmed while places are left, else on the waiting list if asked.
+
+    Someone who cancelled may register again (the constraint keeps one row per email): their
+    cancelled row is taken up again with the new answers, fresh consent and a fresh place in the
+    seat and waiting-list order, and keeps its token, so the link they already have still works.
+    """
     now = now or timezone.now()
     event = lock_event(event.pk)
     if not event.registration_is_open(now):
@@ -193,7 +198,8 @@ def registration_create(
         raise RegistrationClosed(_("This event is by invitation only."))
     _check_mode(event, attendance_mode)
     sessions = _check_sessions(event, sessions)
-    if email_registered(event, email):
+    registration = _cancelled_registration(event, email)
+    if registration is None and email_registered(event, email):
         raise AlreadyRegistered(_already_registered_message())
 
     status = RegistrationStatus.CONFIRMED
@@ -201,32 +207,48 @@ def registration_create(
         if not join_waiting_list:
             raise SeatsTaken(attendance_mode)
         status = RegistrationStatus.WAITLISTED
-    try:
-        with transaction.atomic():  # a savepoint: the race on the email constraint is answered
-            registration = Registration.objects.create(
-                event=event,
-                first_name=first_name,
-                last_name=last_name,
-                email=email,
-                organisation=organisation,
-                organisation_type=organisation_type,
-                job_title=job_title,
-                country=country,
-                attendance_mode=attendance_mode,
-                status=status,
-                accessibility_needs=_onsite_needs(attendance_mode, accessibility_needs),
-                dietary_needs=_onsite_needs(attendance_mode, dietary_needs),
-                source=source,
-                waitlisted_at=now if status == RegistrationStatus.WAITLISTED else None,
-                consent_version=settings.PRIVACY_NOTICE_VERSION,
-                consented_at=now,
-            )
-    except IntegrityError as error:
-        raise AlreadyRegistered(_already_registered_message()) from error
-    if sessions:
-        registration.sessions.set(sessions)
+    fields = dict(
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        organisation=organisation,
+        organisation_type=organisation_type,
+        job_title=job_title,
+        country=country,
+        attendance_mode=attendance_mode,
+        status=status,
+        accessibility_needs=_onsite_needs(attendance_mode, accessibility_needs),
+        dietary_needs=_onsite_needs(attendance_mode, dietary_needs),
+        source=source,
+        waitlisted_at=now if status == RegistrationStatus.WAITLISTED else None,
+        cancelled_at=None,
+        consent_version=settings.PRIVACY_NOTICE_VERSION,
+        consented_at=now,
+    )
+    if registration is not None:
+        registration.event = event
+        for name, value in fields.items():
+            setattr(registration, name, value)
+        registration.save()
+    else:
+        try:
+            with transaction.atomic():  # a savepoint: the race on the email constraint is answered
+                registration = Registration.objects.create(event=event, **fields)
+        except IntegrityError as error:
+            raise AlreadyRegistered(_already_registered_message()) from error
+    registration.sessions.set(sessions)
     _send_confirmation(registration)
     return registration
+
+
+def _cancelled_registration(event: Event, email: str) -> Registration | None:
+    """This email's cancelled registration for the event, locked (the event is locked already)."""
+    return (
+        Registration.objects.select_for_update()
+        .alias(lower_email=Lower("email"))
+        .filter(event=event, lower_email=email.lower(), status=RegistrationStatus.CANCELLED)
+        .first()
+    )
 
 
 def email_registered(event: Event, email: str, *, other_than: Registration | None = None) -> bool:
