@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations.models import AttendanceMode, RegistrationStatus
+from registrations.models import AttendanceMode, Registration, RegistrationStatus
 from registrations.services.registration import registration_create
 from tests.factories import make_event
 from tests.factories_registration import make_open_event, make_survey_response, person, register
@@ -317,3 +317,23 @@ def test_an_email_may_change_case_or_match_a_registrant_of_another_event(admin_c
     assert recased.status_code == moved.status_code == 302
     registration.refresh_from_db()
     assert registration.email == "lukasz.wojcik@example.pl"
+
+
+def test_registrations_cannot_be_deleted_only_cancelled(admin_client_for):
+    registration = register(make_open_event())
+    changelist = reverse("admin:registrations_registration_changelist")
+
+    actions = admin_client_for.get(changelist).context["action_form"].fields["action"].choices
+    change_page = admin_client_for.get(
+        reverse("admin:registrations_registration_change", args=[registration.pk])
+    )
+    delete_page = admin_client_for.get(
+        reverse("admin:registrations_registration_delete", args=[registration.pk])
+    )
+    run_action(admin_client_for, "delete_selected", [registration])
+
+    assert "delete_selected" not in dict(actions)
+    assert "cancel" in dict(actions)
+    assert "deletelink" not in change_page.content.decode()
+    assert delete_page.status_code == 403
+    assert Registration.objects.filter(pk=registration.pk).exists()

@@ -304,6 +304,9 @@ class RegistrationAdmin(CsvExportMixin, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # people register through the form or an invitation
 
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # deleting would free a seat without promoting anyone: cancel instead
+
     @admin.display(description=_("sessions"))
     def sessions_list(self, registration: Registration) -> str:
         return ", ".join(session.title for session in registration.sessions.all()) or "-"
