@@ -149,6 +149,16 @@ class Seats:
     def left(self) -> int | None:
         return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
 
+    @property
+    def free_for_newcomer(self) -> int | None:
+        """Places a newcomer can still get: people waiting come first. None: unlimited."""
+        return None if self.left is None else max(self.left - self.waiting, 0)
+
+    @property
+    def full(self) -> bool:
+        """No place for a newcomer: they may only join the waiting list."""
+        return self.free_for_newcomer == 0
+
 
 def registration_seats(*, event: Event) -> dict[str, Seats]:
     """Seats used, waiting and left per offered mode, in one aggregate query."""
@@ -176,8 +186,7 @@ def has_free_seat(*, event: Event, attendance_mode: str) -> bool:
 
 def has_place_for_newcomer(*, event: Event, attendance_mode: str) -> bool:
     """A newcomer gets a confirmed place only if nobody is waiting ahead of them."""
-    seats = registration_seats(event=event)[attendance_mode]
-    return seats.left is None or seats.left > seats.waiting
+    return not registration_seats(event=event)[attendance_mode].full
 
 
 def waiting_list_position(*, registration: Registration) -> int | None:

@@ -57,15 +57,14 @@ def run_together(calls):
 @pytest.fixture
 def slow_seat_count(monkeypatch):
     """Widen the race window between counting the seats and taking one."""
-    for name in ("has_place_for_newcomer", "has_free_seat"):
-        real = getattr(selectors, name)
+    real = selectors.registration_seats
 
-        def slowed(*, real=real, **kwargs):
-            answer = real(**kwargs)
-            time.sleep(0.02)
-            return answer
+    def slowed(**kwargs):
+        answer = real(**kwargs)
+        time.sleep(0.02)
+        return answer
 
-        monkeypatch.setattr(selectors, name, slowed)
+    monkeypatch.setattr(selectors, "registration_seats", slowed)
 
 
 def registering(event, **fields):

@@ -280,8 +280,11 @@ def test_switching_to_full_on_site_on_the_private_page_says_so(client, full_even
 
     response = client.post(manage_url(online, "mode"), {"attendance_mode": ON_SITE})
 
+    page = response.content.decode()
     assert response.status_code == 200
-    assert "on-site seats are taken" in response.content.decode()
+    assert "All on-site seats are taken." in page
+    assert "On site (no places left)" in page
+    assert "waiting list" not in page.split('id="mode-heading"')[1].split("</section>")[0]
 
 
 def test_changing_sessions_through_the_private_page_ignores_other_events_sessions(client):

@@ -50,15 +50,32 @@ class AlreadyRegistered(RegistrationError):
 
 
 class SeatsTaken(RegistrationError):
-    """No place left in the chosen attendance mode; the person may join the waiting list."""
+    """No place left in the chosen attendance mode.
 
-    def __init__(self, attendance_mode: str):
+    For a newcomer (`for_newcomer`) the message offers what they can do instead: the waiting list,
+    and each other mode that still has places.
+    """
+
+    def __init__(self, attendance_mode: str, message: str | None = None):
         self.attendance_mode = attendance_mode
         if attendance_mode == AttendanceMode.ON_SITE:
-            message = _("All on-site seats are taken. Join the waiting list or attend online.")
+            taken = _("All on-site seats are taken.")
         else:
-            message = _("All online places are taken. You can join the waiting list.")
-        super().__init__(message)
+            taken = _("All online places are taken.")
+        super().__init__(f"{taken} {message}" if message else taken)
+
+    @classmethod
+    def for_newcomer(cls, attendance_mode: str, seats: dict[str, selectors.Seats]) -> "SeatsTaken":
+        other = [
+            mode for mode, count in seats.items() if mode != attendance_mode and not count.full
+        ]
+        if not other:
+            return cls(attendance_mode, _("You can join the waiting list."))
+        return cls(
+            attendance_mode,
+            _("Join the waiting list or attend %(mode)s.")
+            % {"mode": AttendanceMode(other[0]).label.lower()},
+        )
 
 
 class TransitionRefused(RegistrationError):
@@ -203,9 +220,10 @@ def registration_create(
         raise AlreadyRegistered(_already_registered_message())
 
     status = RegistrationStatus.CONFIRMED
-    if not selectors.has_place_for_newcomer(event=event, attendance_mode=attendance_mode):
+    seats = selectors.registration_seats(event=event)
+    if seats[attendance_mode].full:
         if not join_waiting_list:
-            raise SeatsTaken(attendance_mode)
+            raise SeatsTaken.for_newcomer(attendance_mode, seats)
         status = RegistrationStatus.WAITLISTED
     fields = dict(
         first_name=first_name,
