@@ -11,7 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registrations.models import AttendanceMode, Registration, RegistrationStatus
-from registrations.services.registration import registration_create
+from registrations.services.registration import (
+    registration_close,
+    registration_create,
+    registration_open,
+)
 from tests.factories import make_event
 from tests.factories_registration import make_open_event, make_survey_response, person, register
 
@@ -58,7 +62,7 @@ def test_the_open_button_asks_then_opens_now_and_notifies(
 
     confirm = admin_client_for.get(open_url(event))
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client_for.post(open_url(event), {"opens_at": ""}, follow=True)
+        response = admin_client_for.post(open_url(event), {"at": ""}, follow=True)
 
     assert confirm.status_code == 200
     assert "Open registration" in confirm.content.decode()
@@ -78,7 +82,7 @@ def test_a_scheduled_time_is_read_in_the_events_time_zone(admin_client_for):
     )
 
     response = admin_client_for.post(
-        open_url(event), {"opens_at": local.strftime("%Y-%m-%dT%H:%M")}, follow=True
+        open_url(event), {"at": local.strftime("%Y-%m-%dT%H:%M")}, follow=True
     )
 
     event.refresh_from_db()
@@ -90,7 +94,7 @@ def test_a_scheduled_time_is_read_in_the_events_time_zone(admin_client_for):
 def test_opening_an_open_registration_is_answered_on_the_page(admin_client_for):
     event = make_open_event()
 
-    response = admin_client_for.post(open_url(event), {"opens_at": ""})
+    response = admin_client_for.post(open_url(event), {"at": ""})
 
     assert response.status_code == 200
     assert "already open" in response.content.decode()
@@ -120,7 +124,7 @@ def test_staff_without_change_permission_cannot_open(client, django_user_model):
     client.force_login(viewer)
     event = make_event()
 
-    response = client.post(open_url(event), {"opens_at": ""})
+    response = client.post(open_url(event), {"at": ""})
 
     assert response.status_code == 403
     event.refresh_from_db()
@@ -337,3 +341,63 @@ def test_registrations_cannot_be_deleted_only_cancelled(admin_client_for):
     assert "deletelink" not in change_page.content.decode()
     assert delete_page.status_code == 403
     assert Registration.objects.filter(pk=registration.pk).exists()
+
+
+def test_the_closing_time_cannot_be_edited_around_the_service(admin_client_for):
+    event = make_open_event()
+    data = {"registration_closes_at_0": "2020-01-01", "registration_closes_at_1": "00:00"}
+
+    page = admin_client_for.get(change_url(event)).content.decode()
+    admin_client_for.post(change_url(event), data)
+
+    assert 'name="registration_closes_at_0"' not in page
+    event.refresh_from_db()
+    assert event.registration_closes_at is None
+
+
+def test_a_scheduled_closing_is_read_in_the_events_time_zone(admin_client_for):
+    event = make_open_event(timezone="Europe/Warsaw")
+    local = (
+        (timezone.now() + timedelta(days=2))
+        .astimezone(event.tzinfo)
+        .replace(second=0, microsecond=0)
+    )
+
+    page = admin_client_for.get(close_url(event)).content.decode()
+    response = admin_client_for.post(
+        close_url(event), {"at": local.strftime("%Y-%m-%dT%H:%M")}, follow=True
+    )
+
+    assert 'name="at"' in page and "Europe/Warsaw" in page
+    event.refresh_from_db()
+    assert event.registration_closes_at == local
+    assert event.registration_is_open()
+    assert not event.registration_is_open(local)
+    assert "closes on" in response.content.decode()
+
+
+def test_a_closing_time_before_a_scheduled_opening_is_refused(admin_client_for, organiser):
+    event = make_event()
+    opens_at = timezone.now() + timedelta(days=5)
+    registration_open(event=event, by=organiser, at=opens_at)
+    too_early = (timezone.now() + timedelta(days=1)).astimezone(event.tzinfo)
+
+    response = admin_client_for.post(close_url(event), {"at": too_early.strftime("%Y-%m-%dT%H:%M")})
+
+    assert response.status_code == 200
+    assert "Registration opens only after that time" in response.content.decode()
+    event.refresh_from_db()
+    assert (event.registration_opens_at, event.registration_closes_at) == (opens_at, None)
+
+
+def test_a_closing_after_a_scheduled_opening_keeps_the_opening(organiser):
+    event = make_event()
+    opens_at = timezone.now() + timedelta(days=5)
+    registration_open(event=event, by=organiser, at=opens_at)
+
+    registration_close(event=event, by=organiser, at=opens_at + timedelta(days=7))
+
+    event.refresh_from_db()
+    assert event.registration_opens_at == opens_at
+    assert event.registration_closes_at == opens_at + timedelta(days=7)
+    assert event.registration_is_open(opens_at + timedelta(days=1))

@@ -138,18 +138,33 @@ def registration_open(*, event: Event, by: AbstractBaseUser, at: datetime | None
 
 
 @transaction.atomic
-def registration_close(*, event: Event, by: AbstractBaseUser) -> Event:
-    """Close an open registration now, or call off a scheduled opening."""
+def registration_close(
+    *, event: Event, by: AbstractBaseUser, at: datetime | None = None
+) -> Event:
+    """Close registration now, or schedule the closing for `at`.
+
+    Without a time, a scheduled opening is called off; with one, a scheduled opening stays and
+    registration closes at that time (which must come after the opening).
+    """
     now = timezone.now()
     event = lock_event(event.pk)
+    closes_at = max(at, now) if at else now
+    opening_scheduled = event.registration_opens_at and event.registration_opens_at > now
     if event.registration_is_open(now):
-        event.registration_closes_at = now
-    elif event.registration_opens_at and event.registration_opens_at > now:
+        event.registration_closes_at = closes_at
+    elif opening_scheduled and at is None:
         event.registration_opens_at = None
+    elif opening_scheduled and closes_at > event.registration_opens_at:
+        event.registration_closes_at = closes_at
+    elif opening_scheduled:
+        raise TransitionRefused(
+            _("Registration opens only after that time: choose a later time, or none to call off "
+              "the opening.")
+        )
     else:
         raise TransitionRefused(_("Registration for this event is not open."))
     event.save(update_fields=["registration_opens_at", "registration_closes_at", "updated_at"])
-    logger.info("Registration for %s closed by %s", event.slug, by)
+    logger.info("Registration for %s set to close at %s by %s", event.slug, closes_at, by)
     return event
 
 
