@@ -18,6 +18,7 @@ from registrations.services.registration import (
 )
 from tests.factories import make_event
 from tests.factories_registration import make_open_event, make_survey_response, person, register
+from tests.test_event_admin import event_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -401,3 +402,40 @@ def test_a_closing_after_a_scheduled_opening_keeps_the_opening(organiser):
     assert event.registration_opens_at == opens_at
     assert event.registration_closes_at == opens_at + timedelta(days=7)
     assert event.registration_is_open(opens_at + timedelta(days=1))
+
+
+def test_raising_the_capacity_in_the_admin_seats_the_people_waiting_in_order(
+    admin_client_for, django_capture_on_commit_callbacks
+):
+    event = make_open_event(onsite_capacity=1, online_capacity=1)
+    register(event, attendance_mode=ON_SITE)
+    register(event, attendance_mode=ONLINE)
+    waiting = [
+        registration_create(
+            event=event, **person(), attendance_mode=ON_SITE, join_waiting_list=True
+        )
+        for _ in range(3)
+    ]
+    online_waiting = registration_create(
+        event=event, **person(), attendance_mode=ONLINE, join_waiting_list=True
+    )
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client_for.post(
+            change_url(event),
+            event_form_data(onsite_capacity="3", online_capacity="1"),
+            follow=True,
+        )
+
+    assert "2 person(s) moved from the waiting list" in response.content.decode()
+    statuses = {r.pk: r.status for r in Registration.objects.filter(pk__in=[w.pk for w in waiting])}
+    assert statuses == {
+        waiting[0].pk: RegistrationStatus.CONFIRMED,
+        waiting[1].pk: RegistrationStatus.CONFIRMED,
+        waiting[2].pk: RegistrationStatus.WAITLISTED,
+    }
+    online_waiting.refresh_from_db()
+    assert online_waiting.status == RegistrationStatus.WAITLISTED
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([waiting[0].email, waiting[1].email])
+    assert all(m.subject.startswith("A place is free") for m in mail.outbox)

@@ -17,7 +17,7 @@ from registrations.services.registration import (
     registration_change_sessions,
     registration_confirm_from_waitlist,
     registration_create,
-    registration_promote,
+    registration_fill_free_seats,
     registration_resend_confirmation,
 )
 from tests.factories import make_session
@@ -167,15 +167,39 @@ def test_nothing_changes_after_the_event_is_over():
         registration_change_mode(registration=registration, attendance_mode=ONLINE, now=after)
 
 
-def test_promotion_after_seats_were_added_takes_the_first_in_line(full_event):
-    assert registration_promote(event=full_event) is None
+def test_seats_added_go_to_the_people_waiting_in_order(
+    full_event, django_capture_on_commit_callbacks
+):
+    assert registration_fill_free_seats(event=full_event) == []
     full_event.onsite_capacity = 3
     full_event.save()
+    mail.outbox.clear()
 
-    promoted = registration_promote(event=full_event)
+    with django_capture_on_commit_callbacks(execute=True):
+        promoted = registration_fill_free_seats(event=full_event)
 
-    assert promoted.last_name == "Järvenpää"
-    assert registration_promote(event=full_event) is None
+    assert [registration.last_name for registration in promoted] == ["Järvenpää"]
+    assert [message.to for message in mail.outbox] == [[promoted[0].email]]
+    assert statuses(full_event)["Gonçalves"] == RegistrationStatus.WAITLISTED
+    assert registration_fill_free_seats(event=full_event) == []
+
+
+def test_a_limit_removed_seats_everyone_waiting_for_that_mode_only():
+    event = make_open_event(onsite_capacity=1, online_capacity=1)
+    register(event, attendance_mode=ON_SITE)
+    register(event, attendance_mode=ONLINE)
+    on_site_waiting = waitlist(event)
+    online_waiting = registration_create(
+        event=event, **person(), attendance_mode=ONLINE, join_waiting_list=True
+    )
+    event.onsite_capacity = None
+    event.save()
+
+    promoted = registration_fill_free_seats(event=event)
+
+    assert promoted == [on_site_waiting]
+    online_waiting.refresh_from_db()
+    assert online_waiting.status == RegistrationStatus.WAITLISTED
 
 
 def test_an_organiser_confirms_a_chosen_person_from_the_waiting_list_when_a_seat_is_free(

@@ -138,9 +138,7 @@ def registration_open(*, event: Event, by: AbstractBaseUser, at: datetime | None
 
 
 @transaction.atomic
-def registration_close(
-    *, event: Event, by: AbstractBaseUser, at: datetime | None = None
-) -> Event:
+def registration_close(*, event: Event, by: AbstractBaseUser, at: datetime | None = None) -> Event:
     """Close registration now, or schedule the closing for `at`.
 
     Without a time, a scheduled opening is called off; with one, a scheduled opening stays and
@@ -158,8 +156,10 @@ def registration_close(
         event.registration_closes_at = closes_at
     elif opening_scheduled:
         raise TransitionRefused(
-            _("Registration opens only after that time: choose a later time, or none to call off "
-              "the opening.")
+            _(
+                "Registration opens only after that time: choose a later time, or none to call off "
+                "the opening."
+            )
         )
     else:
         raise TransitionRefused(_("Registration for this event is not open."))
@@ -390,12 +390,20 @@ def _promote_first_in_line(
 
 
 @transaction.atomic
-def registration_promote(
-    *, event: Event, attendance_mode: str = AttendanceMode.ON_SITE, now: datetime | None = None
-) -> Registration | None:
-    """Give a free place to the first person waiting for it (e.g. after seats were added)."""
+def registration_fill_free_seats(
+    *, event: Event, now: datetime | None = None
+) -> list[Registration]:
+    """Give every free place to the people waiting for it, in order, each emailed.
+
+    Called when an organiser has saved the event (more seats, or a limit removed).
+    """
     now = now or timezone.now()
-    return _promote_first_in_line(lock_event(event.pk), attendance_mode, now)
+    event = lock_event(event.pk)
+    promoted = []
+    for attendance_mode in event.offered_modes:
+        while registration := _promote_first_in_line(event, attendance_mode, now):
+            promoted.append(registration)
+    return promoted
 
 
 @transaction.atomic
