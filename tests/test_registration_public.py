@@ -540,3 +540,16 @@ def test_the_lock_function_is_used_by_the_service(monkeypatch):
     register(event)
 
     assert calls == [event.pk]
+
+
+def test_a_form_with_errors_says_so_at_the_top_and_next_to_each_field(client):
+    event = make_open_event()
+
+    response = client.post(register_url(event), form_data(first_name="   ", consent=None))
+
+    page = response.content.decode()
+    summary = "Your registration was not stored yet: please correct the fields marked below."
+    assert page.index(summary) < page.index('name="first_name"')
+    assert response.context["form"].errors["first_name"] == ["This field is required."]
+    assert 'id="error_1_id_first_name"' in page
+    assert summary not in client.get(register_url(event)).content.decode()

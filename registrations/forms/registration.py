@@ -58,6 +58,10 @@ def _mode_choices(
 class RegistrationForm(forms.Form):
     """Explicit fields only: anything else in the POST is ignored."""
 
+    error_summary = _(
+        "Your registration was not stored yet: please correct the fields marked below."
+    )
+
     first_name = SingleLineField(label=_("First name"), max_length=100)
     last_name = SingleLineField(label=_("Last name"), max_length=100)
     email = forms.EmailField(label=_("Email"), max_length=254)
