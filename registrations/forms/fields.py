@@ -87,7 +87,7 @@ class PrivacyConsentField(forms.BooleanField):
             "error_messages",
             {
                 "required": _(
-                    "Please agree to the privacy notice; we cannot store your answer without it."
+                    "Please agree to the privacy notice; we cannot store your data without it."
                 )
             },
         )
