@@ -25,6 +25,7 @@ from registrations.services.registration import (
     registration_change_sessions,
     registration_create,
 )
+from registrations.views import form_page
 
 
 def _closed(request: HttpRequest, event, reason: str) -> HttpResponse:
@@ -36,6 +37,7 @@ def _closed(request: HttpRequest, event, reason: str) -> HttpResponse:
     )
 
 
+@form_page
 def register(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.published_event(slug=slug)
     now = timezone.now()

@@ -5,7 +5,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from registrations import selectors
 from registrations.forms.survey import SurveyAnswerForm, SurveyResponseForm, SurveyWithdrawForm
@@ -18,12 +17,13 @@ from registrations.services.survey import (
     survey_response_submit,
     survey_response_withdraw,
 )
+from registrations.views import form_page
 
 # A POST to a closed survey: the request was fine, the survey's state forbids it.
 CONFLICT = 409
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
     survey = selectors.published_event_survey(slug=slug)
     posted = request.method == "POST"
@@ -74,7 +74,7 @@ def survey_answer_exists(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def survey_private(request: HttpRequest, token: str) -> HttpResponse:
     response = selectors.survey_response_by_token(token=token)
     if not selectors.survey_accepts_answers(survey=response.survey):
@@ -98,10 +98,10 @@ def survey_private(request: HttpRequest, token: str) -> HttpResponse:
     return _private_page(request, response, form=form)
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def survey_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     response = selectors.survey_response_by_token(token=token)
-    if request.method == "GET":
+    if request.method != "POST":
         return redirect("registrations:survey_private", token=token)
     withdraw_form = SurveyWithdrawForm(request.POST, action=request.path)
     if not withdraw_form.is_valid():
