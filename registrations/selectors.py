@@ -137,6 +137,14 @@ def registration_by_token(*, token: str) -> Registration:
     )
 
 
+def event_offers_session_choice(*, event: Event) -> bool:
+    """People choose sessions only when there are several; one session is simply the event.
+
+    The one rule for the registration form and the private registration page.
+    """
+    return len(event.sessions.all()) > 1  # uses prefetched sessions when there are
+
+
 @dataclass(frozen=True)
 class Seats:
     """Places of one attendance mode: capacity None means unlimited."""

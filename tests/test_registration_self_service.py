@@ -243,8 +243,9 @@ def manage_url(registration, action=""):
 
 def test_the_private_page_shows_the_registration(client):
     event = make_open_event()
-    make_session(event, title="Preparatory webinar")
-    registration = register(event, first_name="Łukasz", last_name="Wójcik")
+    webinar = make_session(event, title="Preparatory webinar")
+    make_session(event, title="Matchmaking session 1")
+    registration = register(event, first_name="Łukasz", last_name="Wójcik", sessions=[webinar])
 
     page = client.get(manage_url(registration)).content.decode()
 
@@ -358,3 +359,17 @@ def test_the_private_page_of_a_cancelled_registration_offers_no_changes(client):
 
     assert "Cancelled" in page
     assert 'action="' + manage_url(registration, "mode") not in page
+
+
+@pytest.mark.parametrize(("sessions", "asked"), [(0, False), (1, False), (2, True)])
+def test_form_and_private_page_ask_for_sessions_by_the_same_rule(client, sessions, asked):
+    event = make_open_event()
+    for number in range(sessions):
+        make_session(event, title=f"Matchmaking session {number + 1}")
+    registration = register(event)
+
+    form_page = client.get(f"/events/{event.slug}/register/").content.decode()
+    private_page = client.get(manage_url(registration)).content.decode()
+
+    assert ('name="sessions"' in form_page) is asked
+    assert ('name="sessions"' in private_page) is asked

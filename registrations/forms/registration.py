@@ -95,7 +95,7 @@ class RegistrationForm(forms.Form):
             self.fields["email"].disabled = True
             self.fields["email"].initial = locked_email
             self.fields["email"].help_text = _("Your invitation is for this address.")
-        if len(event.sessions.all()) > 1:
+        if selectors.event_offers_session_choice(event=event):
             self.fields["sessions"] = _sessions_field(event)
         if not self.full_modes:
             del self.fields["join_waiting_list"]

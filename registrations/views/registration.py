@@ -99,7 +99,11 @@ def _render_manage(request, registration, *, mode_form=None, sessions_form=None,
             "mode_form": mode_form or AttendanceModeForm(registration=registration),
             "sessions_form": (
                 sessions_form
-                or (SessionsForm(registration=registration) if event.sessions.exists() else None)
+                or (
+                    SessionsForm(registration=registration)
+                    if selectors.event_offers_session_choice(event=event)
+                    else None
+                )
             ),
         },
         status=status,
