@@ -69,7 +69,7 @@ def event_next_step(*, event: Event, now: datetime | None = None) -> NextStep:
             action_label=_("Register"),
             action_url=reverse("registrations:register", kwargs={"slug": event.slug}),
         )
-    if not event.registration_is_open(now) and event_open_survey(event=event, now=now):
+    if event_open_survey(event=event, now=now):  # never while registration is open
         return NextStep(
             message=_(
                 "Registration is not open yet. Tell us whether you plan to come, on site or online."
@@ -83,8 +83,9 @@ def event_next_step(*, event: Event, now: datetime | None = None) -> NextStep:
 
 
 def survey_accepts_answers(*, survey: InterestSurvey, now: datetime | None = None) -> bool:
-    """Open, and the event has not taken place yet."""
-    return survey.is_open and not survey.event.is_over(now)
+    """Open, before registration opens (then people register instead) and before the event."""
+    event = survey.event
+    return survey.is_open and not event.registration_is_open(now) and not event.is_over(now)
 
 
 def event_open_survey(*, event: Event, now: datetime | None = None) -> InterestSurvey | None:

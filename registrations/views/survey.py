@@ -54,7 +54,12 @@ def _survey_closed(request: HttpRequest, survey: InterestSurvey, *, status: int)
     return render(
         request,
         "registrations/survey_closed.html",
-        {"survey": survey, "event": survey.event, "not_stored": request.method == "POST"},
+        {
+            "survey": survey,
+            "event": survey.event,
+            "not_stored": request.method == "POST",
+            "next_step": selectors.event_next_step(event=survey.event),
+        },
         status=status,
     )
 
@@ -144,6 +149,7 @@ def _private_page(
             "form": form,
             "withdraw_form": withdraw_form,
             "not_stored": status == CONFLICT,
+            "next_step": selectors.event_next_step(event=response.survey.event),
         },
         status=status,
     )
