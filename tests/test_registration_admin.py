@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from registrations.admin.registrations import RegistrationAdmin
 from registrations.models import AttendanceMode, Registration, RegistrationStatus
 from registrations.services.registration import (
     registration_close,
@@ -23,6 +24,15 @@ from tests.test_event_admin import event_form_data
 pytestmark = pytest.mark.django_db
 
 ON_SITE, ONLINE = AttendanceMode.ON_SITE, AttendanceMode.ONLINE
+
+
+def local_time_in(event, *, days):
+    """A time `days` from now in the event's zone, to the minute (as the admin form takes it)."""
+    return (
+        (timezone.now() + timedelta(days=days))
+        .astimezone(event.tzinfo)
+        .replace(second=0, microsecond=0)
+    )
 
 
 def change_url(event):
@@ -76,11 +86,7 @@ def test_the_open_button_asks_then_opens_now_and_notifies(
 
 def test_a_scheduled_time_is_read_in_the_events_time_zone(admin_client_for):
     event = make_event(timezone="Europe/Helsinki")
-    local = (
-        (timezone.now() + timedelta(days=3))
-        .astimezone(event.tzinfo)
-        .replace(second=0, microsecond=0)
-    )
+    local = local_time_in(event, days=3)
 
     response = admin_client_for.post(
         open_url(event), {"at": local.strftime("%Y-%m-%dT%H:%M")}, follow=True
@@ -272,19 +278,9 @@ def test_status_and_mode_cannot_be_edited_in_the_admin(admin_client_for):
 
 
 def registration_change_data(registration, **overrides):
-    data = {
-        name: getattr(registration, name)
-        for name in [
-            "first_name",
-            "last_name",
-            "email",
-            "organisation",
-            "organisation_type",
-            "job_title",
-            "accessibility_needs",
-            "dietary_needs",
-        ]
-    }
+    """The editable person fields of the admin's change form, as they are."""
+    _title, person_options = RegistrationAdmin.fieldsets[1]
+    data = {name: getattr(registration, name) for name in person_options["fields"]}
     data["country"] = registration.country.code
     data.update(overrides)
     return data
@@ -358,11 +354,7 @@ def test_the_closing_time_cannot_be_edited_around_the_service(admin_client_for):
 
 def test_a_scheduled_closing_is_read_in_the_events_time_zone(admin_client_for):
     event = make_open_event(timezone="Europe/Warsaw")
-    local = (
-        (timezone.now() + timedelta(days=2))
-        .astimezone(event.tzinfo)
-        .replace(second=0, microsecond=0)
-    )
+    local = local_time_in(event, days=2)
 
     page = admin_client_for.get(close_url(event)).content.decode()
     response = admin_client_for.post(
