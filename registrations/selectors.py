@@ -69,7 +69,7 @@ def event_next_step(*, event: Event, now: datetime | None = None) -> NextStep:
             action_label=_("Register"),
             action_url=reverse("registrations:register", kwargs={"slug": event.slug}),
         )
-    if not event.registration_is_open(now) and event_open_survey(event=event, now=now):
+    if event_open_survey(event=event, now=now):  # never while registration is open
         return NextStep(
             message=_(
                 "Registration is not open yet. Tell us whether you plan to come, on site or online."
@@ -83,8 +83,9 @@ def event_next_step(*, event: Event, now: datetime | None = None) -> NextStep:
 
 
 def survey_accepts_answers(*, survey: InterestSurvey, now: datetime | None = None) -> bool:
-    """Open, and the event has not taken place yet."""
-    return survey.is_open and not survey.event.is_over(now)
+    """Open, before registration opens (then people register instead) and before the event."""
+    event = survey.event
+    return survey.is_open and not event.registration_is_open(now) and not event.is_over(now)
 
 
 def event_open_survey(*, event: Event, now: datetime | None = None) -> InterestSurvey | None:
@@ -137,6 +138,14 @@ def registration_by_token(*, token: str) -> Registration:
     )
 
 
+def event_offers_session_choice(*, event: Event) -> bool:
+    """People choose sessions only when there are several; one session is simply the event.
+
+    The one rule for the registration form and the private registration page.
+    """
+    return len(event.sessions.all()) > 1  # uses prefetched sessions when there are
+
+
 @dataclass(frozen=True)
 class Seats:
     """Places of one attendance mode: capacity None means unlimited."""
@@ -148,6 +157,16 @@ class Seats:
     @property
     def left(self) -> int | None:
         return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
+
+    @property
+    def free_for_newcomer(self) -> int | None:
+        """Places a newcomer can still get: people waiting come first. None: unlimited."""
+        return None if self.left is None else max(self.left - self.waiting, 0)
+
+    @property
+    def full(self) -> bool:
+        """No place for a newcomer: they may only join the waiting list."""
+        return self.free_for_newcomer == 0
 
 
 def registration_seats(*, event: Event) -> dict[str, Seats]:
@@ -176,8 +195,7 @@ def has_free_seat(*, event: Event, attendance_mode: str) -> bool:
 
 def has_place_for_newcomer(*, event: Event, attendance_mode: str) -> bool:
     """A newcomer gets a confirmed place only if nobody is waiting ahead of them."""
-    seats = registration_seats(event=event)[attendance_mode]
-    return seats.left is None or seats.left > seats.waiting
+    return not registration_seats(event=event)[attendance_mode].full
 
 
 def waiting_list_position(*, registration: Registration) -> int | None:

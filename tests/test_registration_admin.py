@@ -10,14 +10,29 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations.models import AttendanceMode, RegistrationStatus
-from registrations.services.registration import registration_create
+from registrations.admin.registrations import RegistrationAdmin
+from registrations.models import AttendanceMode, Registration, RegistrationStatus
+from registrations.services.registration import (
+    registration_close,
+    registration_create,
+    registration_open,
+)
 from tests.factories import make_event
 from tests.factories_registration import make_open_event, make_survey_response, person, register
+from tests.test_event_admin import event_form_data
 
 pytestmark = pytest.mark.django_db
 
 ON_SITE, ONLINE = AttendanceMode.ON_SITE, AttendanceMode.ONLINE
+
+
+def local_time_in(event, *, days):
+    """A time `days` from now in the event's zone, to the minute (as the admin form takes it)."""
+    return (
+        (timezone.now() + timedelta(days=days))
+        .astimezone(event.tzinfo)
+        .replace(second=0, microsecond=0)
+    )
 
 
 def change_url(event):
@@ -58,7 +73,7 @@ def test_the_open_button_asks_then_opens_now_and_notifies(
 
     confirm = admin_client_for.get(open_url(event))
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client_for.post(open_url(event), {"opens_at": ""}, follow=True)
+        response = admin_client_for.post(open_url(event), {"at": ""}, follow=True)
 
     assert confirm.status_code == 200
     assert "Open registration" in confirm.content.decode()
@@ -71,14 +86,10 @@ def test_the_open_button_asks_then_opens_now_and_notifies(
 
 def test_a_scheduled_time_is_read_in_the_events_time_zone(admin_client_for):
     event = make_event(timezone="Europe/Helsinki")
-    local = (
-        (timezone.now() + timedelta(days=3))
-        .astimezone(event.tzinfo)
-        .replace(second=0, microsecond=0)
-    )
+    local = local_time_in(event, days=3)
 
     response = admin_client_for.post(
-        open_url(event), {"opens_at": local.strftime("%Y-%m-%dT%H:%M")}, follow=True
+        open_url(event), {"at": local.strftime("%Y-%m-%dT%H:%M")}, follow=True
     )
 
     event.refresh_from_db()
@@ -90,7 +101,7 @@ def test_a_scheduled_time_is_read_in_the_events_time_zone(admin_client_for):
 def test_opening_an_open_registration_is_answered_on_the_page(admin_client_for):
     event = make_open_event()
 
-    response = admin_client_for.post(open_url(event), {"opens_at": ""})
+    response = admin_client_for.post(open_url(event), {"at": ""})
 
     assert response.status_code == 200
     assert "already open" in response.content.decode()
@@ -120,7 +131,7 @@ def test_staff_without_change_permission_cannot_open(client, django_user_model):
     client.force_login(viewer)
     event = make_event()
 
-    response = client.post(open_url(event), {"opens_at": ""})
+    response = client.post(open_url(event), {"at": ""})
 
     assert response.status_code == 403
     event.refresh_from_db()
@@ -264,3 +275,159 @@ def test_status_and_mode_cannot_be_edited_in_the_admin(admin_client_for):
     assert 'name="status"' not in page
     assert registration.token not in page
     assert admin_client_for.get(reverse("admin:registrations_registration_add")).status_code == 403
+
+
+def registration_change_data(registration, **overrides):
+    """The editable person fields of the admin's change form, as they are."""
+    _title, person_options = RegistrationAdmin.fieldsets[1]
+    data = {name: getattr(registration, name) for name in person_options["fields"]}
+    data["country"] = registration.country.code
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize("typed", ["anna.mueller@example.de", "Anna.MUELLER@Example.de"])
+def test_an_email_of_another_registrant_is_refused_next_to_the_field(admin_client_for, typed):
+    event = make_open_event()
+    register(event, email="anna.mueller@example.de")
+    registration = register(event, email="jukka.jarvenpaa@example.fi")
+    url = reverse("admin:registrations_registration_change", args=[registration.pk])
+
+    response = admin_client_for.post(url, registration_change_data(registration, email=typed))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["email"] == [
+        "Another registration for this event already uses this email address."
+    ]
+    registration.refresh_from_db()
+    assert registration.email == "jukka.jarvenpaa@example.fi"
+
+
+def test_an_email_may_change_case_or_match_a_registrant_of_another_event(admin_client_for):
+    registration = register(make_open_event(), email="jukka.jarvenpaa@example.fi")
+    register(make_open_event(), email="lukasz.wojcik@example.pl")
+    url = reverse("admin:registrations_registration_change", args=[registration.pk])
+
+    recased = admin_client_for.post(
+        url, registration_change_data(registration, email="Jukka.Jarvenpaa@example.fi")
+    )
+    moved = admin_client_for.post(
+        url, registration_change_data(registration, email="lukasz.wojcik@example.pl")
+    )
+
+    assert recased.status_code == moved.status_code == 302
+    registration.refresh_from_db()
+    assert registration.email == "lukasz.wojcik@example.pl"
+
+
+def test_registrations_cannot_be_deleted_only_cancelled(admin_client_for):
+    registration = register(make_open_event())
+    changelist = reverse("admin:registrations_registration_changelist")
+
+    actions = admin_client_for.get(changelist).context["action_form"].fields["action"].choices
+    change_page = admin_client_for.get(
+        reverse("admin:registrations_registration_change", args=[registration.pk])
+    )
+    delete_page = admin_client_for.get(
+        reverse("admin:registrations_registration_delete", args=[registration.pk])
+    )
+    run_action(admin_client_for, "delete_selected", [registration])
+
+    assert "delete_selected" not in dict(actions)
+    assert "cancel" in dict(actions)
+    assert "deletelink" not in change_page.content.decode()
+    assert delete_page.status_code == 403
+    assert Registration.objects.filter(pk=registration.pk).exists()
+
+
+def test_the_closing_time_cannot_be_edited_around_the_service(admin_client_for):
+    event = make_open_event()
+    data = {"registration_closes_at_0": "2020-01-01", "registration_closes_at_1": "00:00"}
+
+    page = admin_client_for.get(change_url(event)).content.decode()
+    admin_client_for.post(change_url(event), data)
+
+    assert 'name="registration_closes_at_0"' not in page
+    event.refresh_from_db()
+    assert event.registration_closes_at is None
+
+
+def test_a_scheduled_closing_is_read_in_the_events_time_zone(admin_client_for):
+    event = make_open_event(timezone="Europe/Warsaw")
+    local = local_time_in(event, days=2)
+
+    page = admin_client_for.get(close_url(event)).content.decode()
+    response = admin_client_for.post(
+        close_url(event), {"at": local.strftime("%Y-%m-%dT%H:%M")}, follow=True
+    )
+
+    assert 'name="at"' in page and "Europe/Warsaw" in page
+    event.refresh_from_db()
+    assert event.registration_closes_at == local
+    assert event.registration_is_open()
+    assert not event.registration_is_open(local)
+    assert "closes on" in response.content.decode()
+
+
+def test_a_closing_time_before_a_scheduled_opening_is_refused(admin_client_for, organiser):
+    event = make_event()
+    opens_at = timezone.now() + timedelta(days=5)
+    registration_open(event=event, by=organiser, at=opens_at)
+    too_early = (timezone.now() + timedelta(days=1)).astimezone(event.tzinfo)
+
+    response = admin_client_for.post(close_url(event), {"at": too_early.strftime("%Y-%m-%dT%H:%M")})
+
+    assert response.status_code == 200
+    assert "Registration opens only after that time" in response.content.decode()
+    event.refresh_from_db()
+    assert (event.registration_opens_at, event.registration_closes_at) == (opens_at, None)
+
+
+def test_a_closing_after_a_scheduled_opening_keeps_the_opening(organiser):
+    event = make_event()
+    opens_at = timezone.now() + timedelta(days=5)
+    registration_open(event=event, by=organiser, at=opens_at)
+
+    registration_close(event=event, by=organiser, at=opens_at + timedelta(days=7))
+
+    event.refresh_from_db()
+    assert event.registration_opens_at == opens_at
+    assert event.registration_closes_at == opens_at + timedelta(days=7)
+    assert event.registration_is_open(opens_at + timedelta(days=1))
+
+
+def test_raising_the_capacity_in_the_admin_seats_the_people_waiting_in_order(
+    admin_client_for, django_capture_on_commit_callbacks
+):
+    event = make_open_event(onsite_capacity=1, online_capacity=1)
+    register(event, attendance_mode=ON_SITE)
+    register(event, attendance_mode=ONLINE)
+    waiting = [
+        registration_create(
+            event=event, **person(), attendance_mode=ON_SITE, join_waiting_list=True
+        )
+        for _ in range(3)
+    ]
+    online_waiting = registration_create(
+        event=event, **person(), attendance_mode=ONLINE, join_waiting_list=True
+    )
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client_for.post(
+            change_url(event),
+            event_form_data(onsite_capacity="3", online_capacity="1"),
+            follow=True,
+        )
+
+    assert "2 person(s) moved from the waiting list" in response.content.decode()
+    statuses = {r.pk: r.status for r in Registration.objects.filter(pk__in=[w.pk for w in waiting])}
+    assert statuses == {
+        waiting[0].pk: RegistrationStatus.CONFIRMED,
+        waiting[1].pk: RegistrationStatus.CONFIRMED,
+        waiting[2].pk: RegistrationStatus.WAITLISTED,
+    }
+    online_waiting.refresh_from_db()
+    assert online_waiting.status == RegistrationStatus.WAITLISTED
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([waiting[0].email, waiting[1].email])
+    assert all(m.subject.startswith("A place is free") for m in mail.outbox)

@@ -21,7 +21,7 @@ from registrations.services.registration import (
     AlreadyRegistered,
     registration_cancel,
     registration_create,
-    registration_promote,
+    registration_fill_free_seats,
 )
 from tests.factories_registration import make_open_event, person
 
@@ -57,15 +57,14 @@ def run_together(calls):
 @pytest.fixture
 def slow_seat_count(monkeypatch):
     """Widen the race window between counting the seats and taking one."""
-    for name in ("has_place_for_newcomer", "has_free_seat"):
-        real = getattr(selectors, name)
+    real = selectors.registration_seats
 
-        def slowed(*, real=real, **kwargs):
-            answer = real(**kwargs)
-            time.sleep(0.02)
-            return answer
+    def slowed(**kwargs):
+        answer = real(**kwargs)
+        time.sleep(0.02)
+        return answer
 
-        monkeypatch.setattr(selectors, name, slowed)
+    monkeypatch.setattr(selectors, "registration_seats", slowed)
 
 
 def registering(event, **fields):
@@ -140,7 +139,7 @@ def test_cancellations_racing_promotions_and_newcomers_never_overbook_or_double_
     outcomes = run_together(
         [lambda r=r: registration_cancel(registration=r) for r in confirmed[:6]]
         + [lambda r=r: registration_cancel(registration=r) for r in waiting[7:]]
-        + [lambda: registration_promote(event=event) for _ in range(6)]
+        + [lambda: registration_fill_free_seats(event=event) for _ in range(6)]
         + [registering(event) for _ in range(6)]
     )
 

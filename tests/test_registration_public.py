@@ -292,12 +292,12 @@ def test_when_seats_are_gone_the_form_says_so_and_offers_the_choice(client):
     refused = client.post(register_url(event), form_data())
     waiting = client.post(register_url(event), form_data(join_waiting_list="on"))
 
-    assert "No on-site seats are left" in page
+    assert "All on-site seats are taken. Join the waiting list or attend online." in page
     assert page.index('name="join_waiting_list"') < page.index('name="dietary_needs"')
     assert "no places left: waiting list" in page
-    assert "join_waiting_list" in page
+    assert "Put me on the waiting list for on site" in page
     assert refused.status_code == 200
-    assert "tick the waiting list box, or choose to attend online" in refused.content.decode()
+    assert "Tick the waiting list box to join it." in refused.content.decode()
     assert waiting.status_code == 302
     assert Registration.objects.filter(status=RegistrationStatus.WAITLISTED).count() == 1
 
@@ -308,28 +308,72 @@ def test_when_the_last_seat_goes_while_filling_in_the_form_the_person_chooses(cl
     register(event)
     from registrations.forms import registration as forms_module
 
-    original = forms_module.RegistrationForm.onsite_full
-    forms_module.RegistrationForm.onsite_full = property(lambda self: False)
+    original = forms_module.RegistrationForm.full_modes
+    forms_module.RegistrationForm.full_modes = property(lambda self: [])
     try:
         response = client.post(register_url(event), form_data())
     finally:
-        forms_module.RegistrationForm.onsite_full = original
+        forms_module.RegistrationForm.full_modes = original
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "The last on-site seats have just been taken" in page
+    assert "All on-site seats are taken. Join the waiting list or attend online." in page
     assert "join_waiting_list" in page
     assert Registration.objects.filter(event=event).count() == 1
 
 
-def test_full_online_places_are_answered_on_the_form(client):
+def test_an_online_only_event_with_full_places_offers_its_waiting_list(client):
     event = make_open_event(format="online", venue="", city="", online_capacity=1)
     register(event, attendance_mode=ONLINE)
 
-    response = client.post(register_url(event), form_data(attendance_mode=ONLINE))
+    page = client.get(register_url(event)).content.decode()
+    refused = client.post(register_url(event), form_data(attendance_mode=ONLINE))
+    waiting = client.post(
+        register_url(event), form_data(attendance_mode=ONLINE, join_waiting_list="on")
+    )
 
-    assert "All online places are taken" in response.content.decode()
-    assert Registration.objects.filter(event=event).count() == 1
+    assert "All online places are taken. You can join the waiting list." in page
+    assert "Put me on the waiting list for online" in page
+    assert "on site" not in page.lower().replace("(on site)", "")
+    assert "All online places are taken" in refused.content.decode()
+    assert waiting.status_code == 302
+    assert Registration.objects.get(status=RegistrationStatus.WAITLISTED).attendance_mode == ONLINE
+
+
+def test_a_hybrid_event_with_full_online_places_offers_that_waiting_list_or_on_site(client):
+    event = make_open_event(onsite_capacity=50, online_capacity=1)
+    register(event, attendance_mode=ONLINE)
+
+    page = client.get(register_url(event)).content.decode()
+    refused = client.post(register_url(event), form_data(attendance_mode=ONLINE))
+    waiting = client.post(
+        register_url(event), form_data(attendance_mode=ONLINE, join_waiting_list="on")
+    )
+    on_site = client.post(register_url(event), form_data(attendance_mode=ON_SITE))
+
+    assert "All online places are taken. Join the waiting list or attend on site." in page
+    assert "Put me on the waiting list for online" in page
+    assert "On site (50 places left)" in page
+    assert "Online (no places left: waiting list)" in page
+    assert "Tick the waiting list box to join it." in refused.content.decode()
+    assert waiting.status_code == on_site.status_code == 302
+    assert set(Registration.objects.values_list("attendance_mode", "status")) == {
+        (ONLINE, RegistrationStatus.CONFIRMED),
+        (ONLINE, RegistrationStatus.WAITLISTED),
+        (ON_SITE, RegistrationStatus.CONFIRMED),
+    }
+
+
+def test_when_both_modes_are_full_only_the_waiting_list_is_offered(client):
+    event = make_open_event(onsite_capacity=1, online_capacity=1)
+    register(event, attendance_mode=ONLINE)
+    register(event, attendance_mode=ON_SITE)
+
+    page = client.get(register_url(event)).content.decode()
+
+    assert "All on-site seats are taken. You can join the waiting list." in page
+    assert "All online places are taken. You can join the waiting list." in page
+    assert "Put me on the waiting list for the attendance mode I chose" in page
 
 
 def test_a_second_submission_with_the_same_email_is_answered_on_the_form(client):
@@ -496,3 +540,16 @@ def test_the_lock_function_is_used_by_the_service(monkeypatch):
     register(event)
 
     assert calls == [event.pk]
+
+
+def test_a_form_with_errors_says_so_at_the_top_and_next_to_each_field(client):
+    event = make_open_event()
+
+    response = client.post(register_url(event), form_data(first_name="   ", consent=None))
+
+    page = response.content.decode()
+    summary = "Your registration was not stored yet: please correct the fields marked below."
+    assert page.index(summary) < page.index('name="first_name"')
+    assert response.context["form"].errors["first_name"] == ["This field is required."]
+    assert 'id="error_1_id_first_name"' in page
+    assert summary not in client.get(register_url(event)).content.decode()

@@ -17,7 +17,7 @@ from registrations.services.registration import (
     registration_change_sessions,
     registration_confirm_from_waitlist,
     registration_create,
-    registration_promote,
+    registration_fill_free_seats,
     registration_resend_confirmation,
 )
 from tests.factories import make_session
@@ -167,15 +167,39 @@ def test_nothing_changes_after_the_event_is_over():
         registration_change_mode(registration=registration, attendance_mode=ONLINE, now=after)
 
 
-def test_promotion_after_seats_were_added_takes_the_first_in_line(full_event):
-    assert registration_promote(event=full_event) is None
+def test_seats_added_go_to_the_people_waiting_in_order(
+    full_event, django_capture_on_commit_callbacks
+):
+    assert registration_fill_free_seats(event=full_event) == []
     full_event.onsite_capacity = 3
     full_event.save()
+    mail.outbox.clear()
 
-    promoted = registration_promote(event=full_event)
+    with django_capture_on_commit_callbacks(execute=True):
+        promoted = registration_fill_free_seats(event=full_event)
 
-    assert promoted.last_name == "Järvenpää"
-    assert registration_promote(event=full_event) is None
+    assert [registration.last_name for registration in promoted] == ["Järvenpää"]
+    assert [message.to for message in mail.outbox] == [[promoted[0].email]]
+    assert statuses(full_event)["Gonçalves"] == RegistrationStatus.WAITLISTED
+    assert registration_fill_free_seats(event=full_event) == []
+
+
+def test_a_limit_removed_seats_everyone_waiting_for_that_mode_only():
+    event = make_open_event(onsite_capacity=1, online_capacity=1)
+    register(event, attendance_mode=ON_SITE)
+    register(event, attendance_mode=ONLINE)
+    on_site_waiting = waitlist(event)
+    online_waiting = registration_create(
+        event=event, **person(), attendance_mode=ONLINE, join_waiting_list=True
+    )
+    event.onsite_capacity = None
+    event.save()
+
+    promoted = registration_fill_free_seats(event=event)
+
+    assert promoted == [on_site_waiting]
+    online_waiting.refresh_from_db()
+    assert online_waiting.status == RegistrationStatus.WAITLISTED
 
 
 def test_an_organiser_confirms_a_chosen_person_from_the_waiting_list_when_a_seat_is_free(
@@ -219,8 +243,9 @@ def manage_url(registration, action=""):
 
 def test_the_private_page_shows_the_registration(client):
     event = make_open_event()
-    make_session(event, title="Preparatory webinar")
-    registration = register(event, first_name="Łukasz", last_name="Wójcik")
+    webinar = make_session(event, title="Preparatory webinar")
+    make_session(event, title="Matchmaking session 1")
+    registration = register(event, first_name="Łukasz", last_name="Wójcik", sessions=[webinar])
 
     page = client.get(manage_url(registration)).content.decode()
 
@@ -280,8 +305,11 @@ def test_switching_to_full_on_site_on_the_private_page_says_so(client, full_even
 
     response = client.post(manage_url(online, "mode"), {"attendance_mode": ON_SITE})
 
+    page = response.content.decode()
     assert response.status_code == 200
-    assert "on-site seats are taken" in response.content.decode()
+    assert "All on-site seats are taken." in page
+    assert "On site (no places left)" in page
+    assert "waiting list" not in page.split('id="mode-heading"')[1].split("</section>")[0]
 
 
 def test_changing_sessions_through_the_private_page_ignores_other_events_sessions(client):
@@ -331,3 +359,17 @@ def test_the_private_page_of_a_cancelled_registration_offers_no_changes(client):
 
     assert "Cancelled" in page
     assert 'action="' + manage_url(registration, "mode") not in page
+
+
+@pytest.mark.parametrize(("sessions", "asked"), [(0, False), (1, False), (2, True)])
+def test_form_and_private_page_ask_for_sessions_by_the_same_rule(client, sessions, asked):
+    event = make_open_event()
+    for number in range(sessions):
+        make_session(event, title=f"Matchmaking session {number + 1}")
+    registration = register(event)
+
+    form_page = client.get(f"/events/{event.slug}/register/").content.decode()
+    private_page = client.get(manage_url(registration)).content.decode()
+
+    assert ('name="sessions"' in form_page) is asked
+    assert ('name="sessions"' in private_page) is asked

@@ -24,7 +24,11 @@ class SampleForm(forms.Form):
         ({"name": "Anna\x00", "consent": "on"}, "name", "Please use a single line"),
         ({"name": "A" * 21, "consent": "on"}, "name", "at most 20 characters"),
         ({"name": "Anna", "comment": "bad\x07bell", "consent": "on"}, "comment", "control"),
-        ({"name": "Anna"}, "consent", "Please agree to the privacy notice"),
+        (
+            {"name": "Anna"},
+            "consent",
+            "Please agree to the privacy notice; we cannot store your data without it.",
+        ),
     ],
 )
 def test_bad_input_gets_a_clear_message_on_its_field(data, field, message):

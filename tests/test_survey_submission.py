@@ -351,6 +351,28 @@ def test_a_post_to_a_closed_survey_stores_nothing_and_says_why(client):
     assert not SurveyResponse.objects.exists()
 
 
+def test_once_registration_is_open_the_survey_points_to_the_registration_form(client):
+    survey = make_survey()
+    answer = make_response(survey, email="anna.mueller@example.de")
+    survey.event.registration_opens_at = timezone.now() - timedelta(minutes=5)
+    survey.event.save()
+    register_url = reverse("registrations:register", kwargs={"slug": survey.event.slug})
+
+    page = client.get(survey_url(survey))
+    posted = client.post(survey_url(survey), survey_form_data())
+    private = client.get(private_url(answer)).content.decode()
+
+    assert page.status_code == 200
+    assert "<form" not in page.content.decode()
+    assert f'href="{register_url}"' in page.content.decode()
+    assert posted.status_code == 409
+    assert SurveyResponse.objects.count() == 1
+    assert 'name="intent"' not in private
+    assert f'href="{register_url}"' in private
+    with pytest.raises(SurveyClosed):
+        survey_services.survey_response_change(response=answer, answer=survey_answer())
+
+
 def test_a_survey_closed_while_the_form_was_open_stores_nothing(client):
     """The form was valid, but the service found the survey closed in its transaction."""
     survey = make_survey()

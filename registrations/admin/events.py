@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registrations.models import Event, Session
+from registrations.services.registration import registration_fill_free_seats
 
 from .event_report import EventReportMixin
 from .registrations import EventRegistrationAdminMixin
@@ -56,6 +57,17 @@ class EventAdmin(EventReportMixin, EventRegistrationAdminMixin, admin.ModelAdmin
         (_("Interest survey"), {"fields": ["survey_answers"]}),
     ]
     survey_answers = event_survey_panel
+
+    def save_model(self, request, obj, form, change):
+        """More seats (or no limit any more): the people waiting get them at once, in order."""
+        super().save_model(request, obj, form, change)
+        promoted = registration_fill_free_seats(event=obj)
+        if promoted:
+            self.message_user(
+                request,
+                _("%(count)d person(s) moved from the waiting list to a free place and emailed.")
+                % {"count": len(promoted)},
+            )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """Show and read an existing event's dates in the event's own time zone."""

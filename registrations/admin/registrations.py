@@ -17,6 +17,7 @@ from registrations import selectors
 from registrations.models import AttendanceMode, Event, Registration
 from registrations.services.registration import (
     RegistrationError,
+    email_registered,
     registration_cancel,
     registration_close,
     registration_confirm_from_waitlist,
@@ -27,14 +28,37 @@ from registrations.services.registration import (
 from .exporting import CsvExportMixin
 
 
-class OpenRegistrationForm(forms.Form):
-    opens_at = forms.DateTimeField(
-        label=_("Open at"),
+def _local_time_field(*, label: str, help_text: str) -> forms.DateTimeField:
+    """An optional time, read in the active zone (the event's: see _schedule_view)."""
+    return forms.DateTimeField(
+        label=label,
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=help_text,
+    )
+
+
+class OpenRegistrationForm(forms.Form):
+    at = _local_time_field(
+        label=_("Open at"),
         help_text=_("Leave empty to open now. A time is read in the event's time zone."),
     )
+    explanation = _(
+        "Everyone who answered the interest survey and asked to be told gets one email with a "
+        "pre-filled registration link, sent by the background worker when registration opens."
+    )
+
+
+class CloseRegistrationForm(forms.Form):
+    at = _local_time_field(
+        label=_("Close at"),
+        help_text=_(
+            "Leave empty to close now (or call off a scheduled opening). A time is read in the "
+            "event's time zone."
+        ),
+    )
+    explanation = _("People already registered keep their registration.")
 
 
 def _apply(request: HttpRequest, items, service, done: str) -> None:
@@ -57,11 +81,13 @@ class EventRegistrationAdminMixin:
     actions = ["open_registration_now", "close_registration"]
 
     def get_readonly_fields(self, request, obj=None):
-        # The opening time is set through "Open registration", which also records who opened
-        # it and sends the survey notices; editing the field directly would skip both.
+        # The opening and closing times are set through "Open registration" and "Close
+        # registration": opening also records who opened it and sends the survey notices, and
+        # editing the fields directly could reopen registration around the service.
         return [
             *super().get_readonly_fields(request, obj),
             "registration_opens_at",
+            "registration_closes_at",
             "registration_state",
             "registration_seats",
         ]
@@ -148,45 +174,45 @@ class EventRegistrationAdminMixin:
     def _back_to_event(self, event: Event) -> HttpResponse:
         return redirect("admin:registrations_event_change", event.pk)
 
-    def open_registration_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def _schedule_view(
+        self, request: HttpRequest, object_id: str, *, form_class, service, title, button, done
+    ) -> HttpResponse:
+        """Ask for an optional time (in the event's zone), then open or close through `service`."""
         event = self._event_for_change(request, object_id)
         with timezone.override(event.tzinfo):
-            form = OpenRegistrationForm(request.POST or None)
+            form = form_class(request.POST if request.method == "POST" else None)
             if request.method == "POST" and form.is_valid():
                 try:
-                    event = registration_open(
-                        event=event, by=request.user, at=form.cleaned_data["opens_at"]
-                    )
+                    event = service(event=event, by=request.user, at=form.cleaned_data["at"])
                 except RegistrationError as error:
                     form.add_error(None, error.message)
                 else:
-                    messages.success(request, _open_message(event))
+                    messages.success(request, done(event))
                     return self._back_to_event(event)
             return self._registration_page(
-                request,
-                event,
-                title=_("Open registration: %(event)s") % {"event": event},
-                form=form,
-                button=_("Open registration"),
+                request, event, title=title % {"event": event}, form=form, button=button
             )
 
-    def close_registration_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        event = self._event_for_change(request, object_id)
-        if request.method == "POST":
-            try:
-                registration_close(event=event, by=request.user)
-            except RegistrationError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(
-                    request, _("Registration for %(event)s is closed.") % {"event": event}
-                )
-            return self._back_to_event(event)
-        return self._registration_page(
+    def open_registration_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return self._schedule_view(
             request,
-            event,
-            title=_("Close registration: %(event)s") % {"event": event},
+            object_id,
+            form_class=OpenRegistrationForm,
+            service=registration_open,
+            title=_("Open registration: %(event)s"),
+            button=_("Open registration"),
+            done=_open_message,
+        )
+
+    def close_registration_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return self._schedule_view(
+            request,
+            object_id,
+            form_class=CloseRegistrationForm,
+            service=registration_close,
+            title=_("Close registration: %(event)s"),
             button=_("Close registration"),
+            done=_close_message,
         )
 
     @admin.action(description=_("Open registration now"), permissions=["change"])
@@ -211,20 +237,52 @@ class EventRegistrationAdminMixin:
         )
 
 
+def _in_event_zone(event: Event, when) -> str:
+    return timezone.localtime(when, event.tzinfo).strftime("%d %b %Y %H:%M")
+
+
+def _close_message(event: Event) -> str:
+    if event.registration_is_open() or (
+        event.registration_opens_at and event.registration_opens_at > timezone.now()
+    ):
+        return _("Registration for %(event)s closes on %(when)s (%(zone)s).") % {
+            "event": event,
+            "when": _in_event_zone(event, event.registration_closes_at),
+            "zone": event.timezone,
+        }
+    return _("Registration for %(event)s is closed.") % {"event": event}
+
+
 def _open_message(event: Event) -> str:
-    local = timezone.localtime(event.registration_opens_at, event.tzinfo)
     if event.registration_opens_at > timezone.now():
         return _(
             "Registration for %(event)s opens on %(when)s (%(zone)s); the survey notices go "
             "out then."
-        ) % {"event": event, "when": local.strftime("%d %b %Y %H:%M"), "zone": event.timezone}
+        ) % {
+            "event": event,
+            "when": _in_event_zone(event, event.registration_opens_at),
+            "zone": event.timezone,
+        }
     return _(
         "Registration for %(event)s is open; survey respondents who asked are being emailed."
     ) % {"event": event}
 
 
+class RegistrationAdminForm(forms.ModelForm):
+    def clean_email(self) -> str:
+        """The event is read-only here, so the model form skips the (event, lower(email)) check."""
+        email = self.cleaned_data["email"]
+        if email_registered(self.instance.event, email, other_than=self.instance):
+            raise forms.ValidationError(
+                _("Another registration for this event already uses this email address."),
+                code="email_taken",
+            )
+        return email
+
+
 @admin.register(Registration)
 class RegistrationAdmin(CsvExportMixin, admin.ModelAdmin):
+    form = RegistrationAdminForm
     list_display = [
         "last_name",
         "first_name",
@@ -289,6 +347,9 @@ class RegistrationAdmin(CsvExportMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # people register through the form or an invitation
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # deleting would free a seat without promoting anyone: cancel instead
 
     @admin.display(description=_("sessions"))
     def sessions_list(self, registration: Registration) -> str:

@@ -51,6 +51,30 @@ def _consent_label() -> SafeString:
     )
 
 
+# Primary keys are 64-bit integers on every database this site runs on; anything outside that
+# range cannot name a row, and SQLite raises OverflowError if such a value reaches a query.
+_LARGEST_ID = 2**63 - 1
+
+
+def _is_model_id(value) -> bool:
+    text = str(value)
+    return text.isascii() and text.isdigit() and int(text) <= _LARGEST_ID
+
+
+class ModelIdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of rows by their ids; a value that cannot be an id is an invalid choice."""
+
+    def _check_values(self, value):
+        for item in value:
+            if not _is_model_id(item):  # answered before it reaches a query
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super()._check_values(value)
+
+
 class PrivacyConsentField(forms.BooleanField):
     """A required, unticked consent box that links to the privacy notice.
 
@@ -63,7 +87,7 @@ class PrivacyConsentField(forms.BooleanField):
             "error_messages",
             {
                 "required": _(
-                    "Please agree to the privacy notice; we cannot store your answer without it."
+                    "Please agree to the privacy notice; we cannot store your data without it."
                 )
             },
         )

@@ -4,7 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from registrations.forms.fields import MultiLineField, PrivacyConsentField, SingleLineField
+from registrations.forms.fields import (
+    ModelIdMultipleChoiceField,
+    MultiLineField,
+    PrivacyConsentField,
+    SingleLineField,
+)
 from registrations.models import (
     ApplicantType,
     ApplicationCall,
@@ -31,7 +36,7 @@ class ExpressionOfInterestForm(forms.Form):
     eccp_registration_requested = forms.BooleanField(
         label=_("We have no ECCP profile yet but have asked to be registered"), required=False
     )
-    sectors = forms.ModelMultipleChoiceField(
+    sectors = ModelIdMultipleChoiceField(
         label=_("Sectors"),
         queryset=Sector.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -56,7 +61,7 @@ class ExpressionOfInterestForm(forms.Form):
         max_length=254,
         help_text=_("We send the confirmation, our decision and any invitation here."),
     )
-    declarations = forms.ModelMultipleChoiceField(
+    declarations = ModelIdMultipleChoiceField(
         label=_("Eligibility declarations"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

@@ -7,7 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from registrations import selectors
-from registrations.forms.fields import PrivacyConsentField, SingleLineField
+from registrations.forms.fields import (
+    ModelIdMultipleChoiceField,
+    PrivacyConsentField,
+    SingleLineField,
+)
 from registrations.models import (
     AttendanceIntent,
     AttendanceMode,
@@ -19,8 +23,8 @@ from registrations.models import (
 from registrations.services.registration import SeatsTaken
 
 
-def _sessions_field(event: Event) -> forms.ModelMultipleChoiceField:
-    return forms.ModelMultipleChoiceField(
+def _sessions_field(event: Event) -> ModelIdMultipleChoiceField:
+    return ModelIdMultipleChoiceField(
         label=_("Sessions you will attend"),
         queryset=event.sessions.all(),
         required=False,
@@ -29,25 +33,34 @@ def _sessions_field(event: Event) -> forms.ModelMultipleChoiceField:
     )
 
 
-def _mode_label(mode: str, seats: selectors.Seats) -> str:
+def _mode_label(mode: str, seats: selectors.Seats, *, waiting_list: bool) -> str:
     """The mode with the places a newcomer can still get (people waiting come first)."""
     label = AttendanceMode(mode).label
-    if seats.left is None:
+    free = seats.free_for_newcomer
+    if free is None:
         return label
-    free = max(seats.left - seats.waiting, 0)
     if free:
         return _("%(mode)s (%(count)s places left)") % {"mode": label, "count": free}
-    if mode == AttendanceMode.ON_SITE:
+    if waiting_list:
         return _("%(mode)s (no places left: waiting list)") % {"mode": label}
     return _("%(mode)s (no places left)") % {"mode": label}
 
 
-def _mode_choices(event: Event, seats: dict[str, selectors.Seats]) -> list[tuple[str, str]]:
-    return [(mode, _mode_label(mode, seats[mode])) for mode in event.offered_modes]
+def _mode_choices(
+    event: Event, seats: dict[str, selectors.Seats], *, waiting_list: bool
+) -> list[tuple[str, str]]:
+    return [
+        (mode, _mode_label(mode, seats[mode], waiting_list=waiting_list))
+        for mode in event.offered_modes
+    ]
 
 
 class RegistrationForm(forms.Form):
     """Explicit fields only: anything else in the POST is ignored."""
+
+    error_summary = _(
+        "Your registration was not stored yet: please correct the fields marked below."
+    )
 
     first_name = SingleLineField(label=_("First name"), max_length=100)
     last_name = SingleLineField(label=_("Last name"), max_length=100)
@@ -59,10 +72,7 @@ class RegistrationForm(forms.Form):
     job_title = SingleLineField(label=_("Job title"), max_length=150, required=False)
     country = forms.ChoiceField(label=_("Country"), choices=[("", "---------"), *countries])
     attendance_mode = forms.ChoiceField(label=_("I will attend"), widget=forms.RadioSelect)
-    join_waiting_list = forms.BooleanField(
-        label=_("No on-site seats are left: put me on the waiting list for on site"),
-        required=False,
-    )
+    join_waiting_list = forms.BooleanField(required=False)
     accessibility_needs = SingleLineField(
         label=_("Accessibility needs (on site)"), max_length=500, required=False
     )
@@ -74,9 +84,8 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, event: Event, locked_email: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
-        self.seats = selectors.registration_seats(event=event)
         mode_field = self.fields["attendance_mode"]
-        mode_field.choices = _mode_choices(event, self.seats)
+        self._count_seats()
         mode_field.error_messages["invalid_choice"] = _(
             "Please choose one of the attendance modes this event offers."
         )
@@ -86,13 +95,9 @@ class RegistrationForm(forms.Form):
             self.fields["email"].disabled = True
             self.fields["email"].initial = locked_email
             self.fields["email"].help_text = _("Your invitation is for this address.")
-        if len(event.sessions.all()) > 1:
+        if selectors.event_offers_session_choice(event=event):
             self.fields["sessions"] = _sessions_field(event)
-        if self.onsite_full:
-            self.fields["join_waiting_list"].help_text = _(
-                "Or choose to attend online, if the event offers it."
-            )
-        else:
+        if not self.full_modes:
             del self.fields["join_waiting_list"]
         if AttendanceMode.ON_SITE not in event.offered_modes:
             del self.fields["accessibility_needs"]
@@ -101,46 +106,49 @@ class RegistrationForm(forms.Form):
         declared = list(self.base_fields)
         self.order_fields([*declared[: declared.index("join_waiting_list") + 1], "sessions"])
 
+    def _count_seats(self) -> None:
+        """Seats per mode, the mode choices, and the label of the waiting-list box."""
+        self.seats = selectors.registration_seats(event=self.event)
+        self.fields["attendance_mode"].choices = _mode_choices(
+            self.event, self.seats, waiting_list=True
+        )
+        if "join_waiting_list" in self.fields:
+            self.fields["join_waiting_list"].label = self._waiting_list_label()
+
     @property
-    def onsite_full(self) -> bool:
-        """No on-site seat for a newcomer: the person chooses the waiting list or online."""
-        if AttendanceMode.ON_SITE not in self.event.offered_modes:
-            return False
-        seats = self.seats[AttendanceMode.ON_SITE]
-        return seats.left is not None and seats.left <= seats.waiting
+    def full_modes(self) -> list[str]:
+        """The offered modes with no place for a newcomer: there, only the waiting list."""
+        return [mode for mode, seats in self.seats.items() if seats.full]
+
+    def full_notices(self) -> list[str]:
+        """For each full mode, what the person can do instead (as the service would say it)."""
+        return [SeatsTaken.for_newcomer(mode, self.seats).message for mode in self.full_modes]
+
+    def _waiting_list_label(self) -> str:
+        full = self.full_modes
+        if len(full) == 1:
+            return _("Put me on the waiting list for %(mode)s") % {
+                "mode": AttendanceMode(full[0]).label.lower()
+            }
+        return _("Put me on the waiting list for the attendance mode I chose")
 
     def clean(self):
         data = super().clean()
-        if (
-            data.get("attendance_mode") == AttendanceMode.ON_SITE
-            and self.onsite_full
-            and not data.get("join_waiting_list")
-        ):
+        mode = data.get("attendance_mode")
+        if mode in self.full_modes and not data.get("join_waiting_list"):
             self.add_error(
                 "attendance_mode",
-                _(
-                    "No on-site seats are left: tick the waiting list box, or choose to attend "
-                    "online."
-                ),
+                _("%(taken)s Tick the waiting list box to join it.")
+                % {"taken": SeatsTaken.for_newcomer(mode, self.seats).message},
             )
         return data
 
     def show_seats_taken(self, error: SeatsTaken) -> None:
         """The last places went while the person was filling in the form: let them choose."""
-        self.seats = selectors.registration_seats(event=self.event)
-        self.fields["attendance_mode"].choices = _mode_choices(self.event, self.seats)
-        if error.attendance_mode != AttendanceMode.ON_SITE:
-            self.add_error("attendance_mode", error.message)
-            return
         if "join_waiting_list" not in self.fields:
             self.fields["join_waiting_list"] = copy.deepcopy(self.base_fields["join_waiting_list"])
-        self.add_error(
-            "attendance_mode",
-            _(
-                "The last on-site seats have just been taken: join the waiting list or attend "
-                "online."
-            ),
-        )
+        self._count_seats()
+        self.add_error("attendance_mode", error.message)
 
     def service_arguments(self) -> dict:
         """The cleaned values, named as registration_create expects them."""
@@ -186,7 +194,7 @@ class AttendanceModeForm(forms.Form):
         seats = selectors.registration_seats(event=event)
         self.fields["attendance_mode"].choices = [
             choice
-            for choice in _mode_choices(event, seats)
+            for choice in _mode_choices(event, seats, waiting_list=False)
             if choice[0] != registration.attendance_mode
         ]
 

@@ -50,15 +50,32 @@ class AlreadyRegistered(RegistrationError):
 
 
 class SeatsTaken(RegistrationError):
-    """No place left in the chosen attendance mode; the person may join the waiting list."""
+    """No place left in the chosen attendance mode.
 
-    def __init__(self, attendance_mode: str):
+    For a newcomer (`for_newcomer`) the message offers what they can do instead: the waiting list,
+    and each other mode that still has places.
+    """
+
+    def __init__(self, attendance_mode: str, message: str | None = None):
         self.attendance_mode = attendance_mode
         if attendance_mode == AttendanceMode.ON_SITE:
-            message = _("All on-site seats are taken. Join the waiting list or attend online.")
+            taken = _("All on-site seats are taken.")
         else:
-            message = _("All online places are taken. You can join the waiting list.")
-        super().__init__(message)
+            taken = _("All online places are taken.")
+        super().__init__(f"{taken} {message}" if message else taken)
+
+    @classmethod
+    def for_newcomer(cls, attendance_mode: str, seats: dict[str, selectors.Seats]) -> "SeatsTaken":
+        other = [
+            mode for mode, count in seats.items() if mode != attendance_mode and not count.full
+        ]
+        if not other:
+            return cls(attendance_mode, _("You can join the waiting list."))
+        return cls(
+            attendance_mode,
+            _("Join the waiting list or attend %(mode)s.")
+            % {"mode": AttendanceMode(other[0]).label.lower()},
+        )
 
 
 class TransitionRefused(RegistrationError):
@@ -121,18 +138,33 @@ def registration_open(*, event: Event, by: AbstractBaseUser, at: datetime | None
 
 
 @transaction.atomic
-def registration_close(*, event: Event, by: AbstractBaseUser) -> Event:
-    """Close an open registration now, or call off a scheduled opening."""
+def registration_close(*, event: Event, by: AbstractBaseUser, at: datetime | None = None) -> Event:
+    """Close registration now, or schedule the closing for `at`.
+
+    Without a time, a scheduled opening is called off; with one, a scheduled opening stays and
+    registration closes at that time (which must come after the opening).
+    """
     now = timezone.now()
     event = lock_event(event.pk)
+    closes_at = max(at, now) if at else now
+    opening_scheduled = event.registration_opens_at and event.registration_opens_at > now
     if event.registration_is_open(now):
-        event.registration_closes_at = now
-    elif event.registration_opens_at and event.registration_opens_at > now:
+        event.registration_closes_at = closes_at
+    elif opening_scheduled and at is None:
         event.registration_opens_at = None
+    elif opening_scheduled and closes_at > event.registration_opens_at:
+        event.registration_closes_at = closes_at
+    elif opening_scheduled:
+        raise TransitionRefused(
+            _(
+                "Registration opens only after that time: choose a later time, or none to call off "
+                "the opening."
+            )
+        )
     else:
         raise TransitionRefused(_("Registration for this event is not open."))
     event.save(update_fields=["registration_opens_at", "registration_closes_at", "updated_at"])
-    logger.info("Registration for %s closed by %s", event.slug, by)
+    logger.info("Registration for %s set to close at %s by %s", event.slug, closes_at, by)
     return event
 
 
@@ -184,7 +216,12 @@ def registration_create(
     source: str = RegistrationSource.DIRECT,
     now: datetime | None = None,
 ) -> Registration:
-    """Register one person: confirmed while places are left, else on the waiting list if asked."""
+    """Register one person: confirmed while places are left, else on the waiting list if asked.
+
+    Someone who cancelled may register again (the constraint keeps one row per email): their
+    cancelled row is taken up again with the new answers, fresh consent and a fresh place in the
+    seat and waiting-list order, and keeps its token, so the link they already have still works.
+    """
     now = now or timezone.now()
     event = lock_event(event.pk)
     if not event.registration_is_open(now):
@@ -193,49 +230,66 @@ def registration_create(
         raise RegistrationClosed(_("This event is by invitation only."))
     _check_mode(event, attendance_mode)
     sessions = _check_sessions(event, sessions)
-    if email_registered(event, email):
+    registration = _cancelled_registration(event, email)
+    if registration is None and email_registered(event, email):
         raise AlreadyRegistered(_already_registered_message())
 
     status = RegistrationStatus.CONFIRMED
-    if not selectors.has_place_for_newcomer(event=event, attendance_mode=attendance_mode):
+    seats = selectors.registration_seats(event=event)
+    if seats[attendance_mode].full:
         if not join_waiting_list:
-            raise SeatsTaken(attendance_mode)
+            raise SeatsTaken.for_newcomer(attendance_mode, seats)
         status = RegistrationStatus.WAITLISTED
-    try:
-        with transaction.atomic():  # a savepoint: the race on the email constraint is answered
-            registration = Registration.objects.create(
-                event=event,
-                first_name=first_name,
-                last_name=last_name,
-                email=email,
-                organisation=organisation,
-                organisation_type=organisation_type,
-                job_title=job_title,
-                country=country,
-                attendance_mode=attendance_mode,
-                status=status,
-                accessibility_needs=_onsite_needs(attendance_mode, accessibility_needs),
-                dietary_needs=_onsite_needs(attendance_mode, dietary_needs),
-                source=source,
-                waitlisted_at=now if status == RegistrationStatus.WAITLISTED else None,
-                consent_version=settings.PRIVACY_NOTICE_VERSION,
-                consented_at=now,
-            )
-    except IntegrityError as error:
-        raise AlreadyRegistered(_already_registered_message()) from error
-    if sessions:
-        registration.sessions.set(sessions)
+    fields = dict(
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        organisation=organisation,
+        organisation_type=organisation_type,
+        job_title=job_title,
+        country=country,
+        attendance_mode=attendance_mode,
+        status=status,
+        accessibility_needs=_onsite_needs(attendance_mode, accessibility_needs),
+        dietary_needs=_onsite_needs(attendance_mode, dietary_needs),
+        source=source,
+        waitlisted_at=now if status == RegistrationStatus.WAITLISTED else None,
+        cancelled_at=None,
+        consent_version=settings.PRIVACY_NOTICE_VERSION,
+        consented_at=now,
+    )
+    if registration is not None:
+        registration.event = event
+        for name, value in fields.items():
+            setattr(registration, name, value)
+        registration.save()
+    else:
+        try:
+            with transaction.atomic():  # a savepoint: the race on the email constraint is answered
+                registration = Registration.objects.create(event=event, **fields)
+        except IntegrityError as error:
+            raise AlreadyRegistered(_already_registered_message()) from error
+    registration.sessions.set(sessions)
     _send_confirmation(registration)
     return registration
 
 
-def email_registered(event: Event, email: str) -> bool:
-    """The friendly pre-check; the unique constraint still decides under a race."""
+def _cancelled_registration(event: Event, email: str) -> Registration | None:
+    """This email's cancelled registration for the event, locked (the event is locked already)."""
     return (
-        Registration.objects.alias(lower_email=Lower("email"))  # as in the constraint's index
-        .filter(event=event, lower_email=email.lower())
-        .exists()
+        Registration.objects.select_for_update()
+        .alias(lower_email=Lower("email"))
+        .filter(event=event, lower_email=email.lower(), status=RegistrationStatus.CANCELLED)
+        .first()
     )
+
+
+def email_registered(event: Event, email: str, *, other_than: Registration | None = None) -> bool:
+    """The friendly pre-check; the unique constraint still decides under a race."""
+    registrations = Registration.objects.alias(lower_email=Lower("email"))  # as in the index
+    if other_than is not None:
+        registrations = registrations.exclude(pk=other_than.pk)
+    return registrations.filter(event=event, lower_email=email.lower()).exists()
 
 
 def _already_registered_message() -> str:
@@ -336,12 +390,20 @@ def _promote_first_in_line(
 
 
 @transaction.atomic
-def registration_promote(
-    *, event: Event, attendance_mode: str = AttendanceMode.ON_SITE, now: datetime | None = None
-) -> Registration | None:
-    """Give a free place to the first person waiting for it (e.g. after seats were added)."""
+def registration_fill_free_seats(
+    *, event: Event, now: datetime | None = None
+) -> list[Registration]:
+    """Give every free place to the people waiting for it, in order, each emailed.
+
+    Called when an organiser has saved the event (more seats, or a limit removed).
+    """
     now = now or timezone.now()
-    return _promote_first_in_line(lock_event(event.pk), attendance_mode, now)
+    event = lock_event(event.pk)
+    promoted = []
+    for attendance_mode in event.offered_modes:
+        while registration := _promote_first_in_line(event, attendance_mode, now):
+            promoted.append(registration)
+    return promoted
 
 
 @transaction.atomic

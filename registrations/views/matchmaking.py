@@ -15,8 +15,10 @@ from registrations.services.matchmaking import (
     invitation_unusable_reason,
 )
 from registrations.services.registration import RegistrationError, SeatsTaken, closed_reason
+from registrations.views import form_page
 
 
+@form_page
 def application_create(request: HttpRequest, slug: str) -> HttpResponse:
     call = selectors.published_event_call(slug=slug)
     context = {"event": call.event, "call": call}
@@ -44,6 +46,7 @@ def application_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@form_page
 def invitation_register(request: HttpRequest, token: str) -> HttpResponse:
     """Registration through a single-use invitation link, locked to the invited email."""
     invitation = selectors.invitation_by_token(token=token)

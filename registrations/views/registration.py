@@ -25,6 +25,7 @@ from registrations.services.registration import (
     registration_change_sessions,
     registration_create,
 )
+from registrations.views import form_page
 
 
 def _closed(request: HttpRequest, event, reason: str) -> HttpResponse:
@@ -36,6 +37,7 @@ def _closed(request: HttpRequest, event, reason: str) -> HttpResponse:
     )
 
 
+@form_page
 def register(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.published_event(slug=slug)
     now = timezone.now()
@@ -97,7 +99,11 @@ def _render_manage(request, registration, *, mode_form=None, sessions_form=None,
             "mode_form": mode_form or AttendanceModeForm(registration=registration),
             "sessions_form": (
                 sessions_form
-                or (SessionsForm(registration=registration) if event.sessions.exists() else None)
+                or (
+                    SessionsForm(registration=registration)
+                    if selectors.event_offers_session_choice(event=event)
+                    else None
+                )
             ),
         },
         status=status,

@@ -5,7 +5,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from registrations import selectors
 from registrations.forms.survey import SurveyAnswerForm, SurveyResponseForm, SurveyWithdrawForm
@@ -18,12 +17,13 @@ from registrations.services.survey import (
     survey_response_submit,
     survey_response_withdraw,
 )
+from registrations.views import form_page
 
 # A POST to a closed survey: the request was fine, the survey's state forbids it.
 CONFLICT = 409
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
     survey = selectors.published_event_survey(slug=slug)
     posted = request.method == "POST"
@@ -54,7 +54,12 @@ def _survey_closed(request: HttpRequest, survey: InterestSurvey, *, status: int)
     return render(
         request,
         "registrations/survey_closed.html",
-        {"survey": survey, "event": survey.event, "not_stored": request.method == "POST"},
+        {
+            "survey": survey,
+            "event": survey.event,
+            "not_stored": request.method == "POST",
+            "next_step": selectors.event_next_step(event=survey.event),
+        },
         status=status,
     )
 
@@ -74,7 +79,7 @@ def survey_answer_exists(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def survey_private(request: HttpRequest, token: str) -> HttpResponse:
     response = selectors.survey_response_by_token(token=token)
     if not selectors.survey_accepts_answers(survey=response.survey):
@@ -98,10 +103,10 @@ def survey_private(request: HttpRequest, token: str) -> HttpResponse:
     return _private_page(request, response, form=form)
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def survey_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     response = selectors.survey_response_by_token(token=token)
-    if request.method == "GET":
+    if request.method != "POST":
         return redirect("registrations:survey_private", token=token)
     withdraw_form = SurveyWithdrawForm(request.POST, action=request.path)
     if not withdraw_form.is_valid():
@@ -144,6 +149,7 @@ def _private_page(
             "form": form,
             "withdraw_form": withdraw_form,
             "not_stored": status == CONFLICT,
+            "next_step": selectors.event_next_step(event=response.survey.event),
         },
         status=status,
     )

@@ -1,30 +1,45 @@
-"""The whole registration journey in a real browser: the organiser opens registration, a person
-registers, opens the private link from the confirmation email, switches to online, cancels."""
+"""The whole registration journey in a real browser: the organiser opens registration in the
+admin, a person registers from the event page, follows the private link from the confirmation
+page, switches to online, cancels."""
 
 import re
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.urls import reverse
 from playwright.sync_api import expect
 
-from registrations.models import Registration, RegistrationStatus
-from registrations.services.registration import registration_open
+from registrations.models import Event, Registration, RegistrationStatus
 from tests.factories import make_event, make_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+PASSWORD = "Łódź cluster forum 2030"
 
-def test_open_register_private_link_switch_mode_cancel(page, organiser, live_server):
+
+def open_registration_in_the_admin(page, event, django_user_model):
+    django_user_model.objects.create_superuser("m.wojcik", "m.wojcik@example.eu", PASSWORD)
+    page.goto(f"/admin/registrations/event/{event.pk}/change/")
+    page.get_by_label("Username").fill("m.wojcik")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.get_by_role("link", name="Open registration…").click()
+    page.get_by_role("button", name="Open registration").click()
+    expect(page.get_by_text(re.compile("is open; survey respondents"))).to_be_visible()
+    page.context.clear_cookies()  # the person below is not logged in
+
+
+def test_open_register_private_link_switch_mode_cancel(page, django_user_model):
     event = make_event(title="European Cluster Conference 2030", onsite_capacity=80)
     make_session(event, title="Opening plenary")
     make_session(event, title="Matchmaking session 1", start=event.start + timedelta(hours=3))
-    registration_open(event=event, by=organiser)
+
+    open_registration_in_the_admin(page, event, django_user_model)
+    assert Event.objects.get(pk=event.pk).registration_opened_by.username == "m.wojcik"
 
     page.goto(event.get_absolute_url())
     page.get_by_role("link", name="Register").click()
-
     page.get_by_label("First name").fill("Jukka")
     page.get_by_label("Last name").fill("Järvenpää")
     page.get_by_label("Email").fill("jukka.jarvenpaa@cluster.example.fi")
@@ -39,12 +54,10 @@ def test_open_register_private_link_switch_mode_cancel(page, organiser, live_ser
 
     expect(page.get_by_role("heading", level=1)).to_have_text("You are registered")
     registration = Registration.objects.get(event=event)
-    link = next(
-        line for line in mail.outbox[-1].body.splitlines() if "/registration/" in line
-    ).strip()
-    assert link.endswith(f"/registration/{registration.token}/")
+    assert f"/registration/{registration.token}/" in mail.outbox[-1].body
 
-    page.goto(reverse("registrations:registration_manage", args=[registration.token]))
+    page.get_by_role("link", name="See or change your registration").click()
+    expect(page).to_have_url(re.compile(f"/registration/{registration.token}/$"))
     expect(page.get_by_text("Jukka Järvenpää")).to_be_visible()
     expect(page.get_by_text("Matchmaking session 1").first).to_be_visible()
     page.get_by_role("radio", name=re.compile("Online")).check()
