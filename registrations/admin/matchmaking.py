@@ -244,7 +244,7 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
             done_message,
         )
 
-    @admin.action(description=_("Mark eligible (emails the applicant)"))
+    @admin.action(permissions=["change"], description=_("Mark eligible (emails the applicant)"))
     def mark_eligible(self, request, queryset):
         self._review(
             request,
@@ -253,7 +253,10 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
             _("%(count)d marked eligible; the applicants are told by email."),
         )
 
-    @admin.action(description=_("Mark not eligible, with a reason (emails the applicant)"))
+    @admin.action(
+        permissions=["change"],
+        description=_("Mark not eligible, with a reason (emails the applicant)"),
+    )
     def mark_not_eligible(self, request, queryset):
         form = NotEligibleReasonForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
@@ -278,7 +281,9 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
         )
         return None
 
-    @admin.action(description=_("Move to the reserve list (emails the applicant)"))
+    @admin.action(
+        permissions=["change"], description=_("Move to the reserve list (emails the applicant)")
+    )
     def move_to_reserve(self, request, queryset):
         self._review(
             request,
@@ -287,7 +292,10 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
             _("%(count)d moved to the reserve list; the applicants are told by email."),
         )
 
-    @admin.action(description=_("Send invitations to eligible applicants not yet invited"))
+    @admin.action(
+        permissions=["change"],
+        description=_("Send invitations to eligible applicants not yet invited"),
+    )
     def send_invitations(self, request, queryset):
         self._report_invitations(
             request,
@@ -300,7 +308,9 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description=_("Resend invitations as a reminder (same link)"))
+    @admin.action(
+        permissions=["change"], description=_("Resend invitations as a reminder (same link)")
+    )
     def resend_invitations(self, request, queryset):
         self._report_invitations(
             request,
@@ -367,7 +377,9 @@ class InvitationAdmin(admin.ModelAdmin):
     def event(self, invitation: Invitation):
         return invitation.application.event
 
-    @admin.action(description=_("Withdraw the invitation (the link stops working)"))
+    @admin.action(
+        permissions=["change"], description=_("Withdraw the invitation (the link stops working)")
+    )
     def revoke(self, request, queryset):
         _apply_each(
             self,
