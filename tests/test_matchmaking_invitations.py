@@ -410,3 +410,37 @@ def test_once_the_registration_is_cancelled_the_decision_can_change(organiser, i
     )
 
     assert application.status == ApplicationStatus.NOT_ELIGIBLE
+
+
+def test_a_link_stays_used_after_its_registration_is_deleted(client, invitation):
+    client.post(invitation_url(invitation), registration_data(invitation))
+    invitation.refresh_from_db()
+    assert invitation.used_at is not None
+    Registration.objects.all().delete()  # the invitation's link to it is set to NULL
+
+    page = client.get(invitation_url(invitation))
+    again = client.post(invitation_url(invitation), registration_data(invitation))
+
+    invitation.refresh_from_db()
+    assert invitation.registration is None
+    assert page.status_code == 410
+    assert "already been used" in page.content.decode()
+    assert again.status_code == 410
+    assert not Registration.objects.exists()
+
+
+def test_the_migration_marks_invitations_used_that_already_have_a_registration(client, invitation):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    client.post(invitation_url(invitation), registration_data(invitation))
+    registration = Registration.objects.get()
+    Invitation.objects.update(used_at=None)  # as before the migration
+
+    import_module("registrations.migrations.0002_invitation_used_at").mark_used_invitations(
+        apps, None
+    )
+
+    invitation.refresh_from_db()
+    assert invitation.used_at == registration.created_at

@@ -96,9 +96,9 @@ class InvitationStateFilter(admin.SimpleListFilter):
         return {
             "none": lambda: queryset.filter(invitation__isnull=True),
             "pending": lambda: queryset.filter(
-                invitation__revoked_at__isnull=True, invitation__registration__isnull=True
+                invitation__revoked_at__isnull=True, invitation__used_at__isnull=True
             ).exclude(invitation__isnull=True),
-            "registered": lambda: queryset.filter(invitation__registration__isnull=False),
+            "registered": lambda: queryset.filter(invitation__used_at__isnull=False),
             "revoked": lambda: queryset.filter(invitation__revoked_at__isnull=False),
         }.get(self.value(), lambda: queryset)()
 
@@ -226,7 +226,7 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
         invitation = getattr(application, "invitation", None)
         if invitation is None:
             return _("not invited")
-        if invitation.registration_id:
+        if invitation.used_at:
             return _("registered")
         if invitation.revoked_at:
             return _("withdrawn")
@@ -350,12 +350,13 @@ class InvitationAdmin(admin.ModelAdmin):
         "send_count",
         "last_sent_at",
         "revoked_at",
+        "used_at",
         "registration",
     ]
     list_filter = [
         "application__event",
         ("revoked_at", admin.EmptyFieldListFilter),
-        ("registration", admin.EmptyFieldListFilter),
+        ("used_at", admin.EmptyFieldListFilter),
     ]
     search_fields = ["application__legal_name", "application__contact_email"]
     list_select_related = ["application__event", "registration"]
@@ -365,6 +366,7 @@ class InvitationAdmin(admin.ModelAdmin):
         "send_count",
         "last_sent_at",
         "revoked_at",
+        "used_at",
         "registration",
     ]
     readonly_fields = fields

@@ -336,7 +336,7 @@ def invitations_resend(
             application__in=ids,
             application__status=ApplicationStatus.ELIGIBLE,
             revoked_at__isnull=True,
-            registration__isnull=True,
+            used_at__isnull=True,
         )
         .order_by("pk")
     )
@@ -350,7 +350,7 @@ def invitations_resend(
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, now: datetime | None = None) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.registration_id:
+    if invitation.used_at:
         raise MatchmakingError(
             _("This invitation has already been used; cancel the registration instead.")
         )
@@ -361,8 +361,12 @@ def invitation_revoke(*, invitation: Invitation, now: datetime | None = None) ->
 
 
 def invitation_unusable_reason(invitation: Invitation) -> str:
-    """Why this link cannot be used to register (empty if it can), in words for the invitee."""
-    if invitation.registration_id:
+    """Why this link cannot be used to register (empty if it can), in words for the invitee.
+
+    Use is recorded in `used_at`, not read from the registration link: that link is cleared if
+    the registration is deleted, and the link must not work again then.
+    """
+    if invitation.used_at:
         return _(
             "This invitation has already been used to register. To change or cancel the "
             "registration, use the private link in your registration confirmation email."
@@ -410,6 +414,7 @@ def invitation_accept(
     same moment cannot slip past the checks; the registration is made in the same transaction
     and links the invitation as used.
     """
+    now = now or timezone.now()
     invitation = lock_invitation(invitation)
     application = invitation.application
     if reason := invitation_unusable_reason(invitation):
@@ -432,5 +437,6 @@ def invitation_accept(
         now=now,
     )
     invitation.registration = registration
-    invitation.save(update_fields=["registration"])
+    invitation.used_at = now
+    invitation.save(update_fields=["registration", "used_at"])
     return registration
