@@ -444,3 +444,54 @@ def test_the_migration_marks_invitations_used_that_already_have_a_registration(c
 
     invitation.refresh_from_db()
     assert invitation.used_at == registration.created_at
+
+
+def test_after_a_cancelled_registration_the_organisation_can_be_invited_again(
+    admin_client_for, client, invitation, django_capture_on_commit_callbacks
+):
+    old_url = invitation_url(invitation)
+    client.post(old_url, registration_data(invitation))
+    registration_cancel(registration=Registration.objects.get())
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client_for.post(
+            CHANGELIST,
+            {"action": "send_invitations", ACTION_CHECKBOX_NAME: [invitation.application_id]},
+            follow=True,
+        )
+
+    assert "1 invitations are being sent" in response.content.decode()
+    (message,) = mail.outbox
+    assert message.to == ["lukasz.wojcik@example.pl"]
+    new_link = invitation_link(message)
+    invitation.refresh_from_db()
+    assert new_link.endswith(invitation_url(invitation))
+    assert invitation_url(invitation) != old_url
+    assert invitation.used_at is None
+    assert invitation.registration == Registration.objects.get()  # kept, to reactivate
+    assert client.get(invitation_url(invitation)).status_code == 200
+    assert client.get(old_url).status_code == 404
+
+
+def test_an_organisation_registered_through_its_invitation_is_not_invited_again(
+    admin_client_for, client, invitation, django_capture_on_commit_callbacks
+):
+    client.post(invitation_url(invitation), registration_data(invitation))
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client_for.post(
+            CHANGELIST,
+            {"action": "send_invitations", ACTION_CHECKBOX_NAME: [invitation.application_id]},
+            follow=True,
+        )
+
+    page = response.content.decode()
+    assert "0 invitations are being sent" in page
+    assert "1 of them is already registered through its invitation: not invited again." in page
+    assert mail.outbox == []
+    old_token = invitation.token
+    invitation.refresh_from_db()
+    assert invitation.token == old_token
+    assert invitation.used_at is not None

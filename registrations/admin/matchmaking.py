@@ -303,8 +303,8 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
             services.invitations_send(applications=queryset),
             _(
                 "%(sent)d invitations are being sent by email. %(skipped)d selected applications "
-                "were skipped: not eligible, or already invited (use “Resend invitations” to "
-                "remind those)."
+                "were skipped: not eligible, already registered, or already invited (use "
+                "“Resend invitations” to remind those)."
             ),
         )
 
@@ -329,6 +329,19 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
             message % {"sent": run.sent, "skipped": run.skipped},
             messages.SUCCESS if run.sent else messages.WARNING,
         )
+        if run.already_registered:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d of them is already registered through its invitation: not invited "
+                    "again.",
+                    "%(count)d of them are already registered through their invitation: not "
+                    "invited again.",
+                    run.already_registered,
+                )
+                % {"count": run.already_registered},
+                messages.WARNING,
+            )
         for event in Event.objects.filter(applications__in=queryset).distinct():
             if not event.registration_is_open():
                 self.message_user(

@@ -281,6 +281,7 @@ class InvitationRun:
 
     sent: int
     skipped: int
+    already_registered: int = 0  # of the skipped: invited and registered (not cancelled)
 
 
 def _enqueue_on_commit(task: Task, *args) -> None:
@@ -290,8 +291,13 @@ def _enqueue_on_commit(task: Task, *args) -> None:
 def _send(invitation: Invitation, *, reminder: bool, now: datetime) -> None:
     invitation.send_count += 1
     invitation.last_sent_at = now
-    invitation.save(update_fields=["send_count", "last_sent_at", "token", "revoked_at"])
+    invitation.save(update_fields=["send_count", "last_sent_at", "token", "revoked_at", "used_at"])
     _enqueue_on_commit(tasks.invitation_email_send, invitation.pk, reminder)
+
+
+def _has_active_registration(invitation: Invitation) -> bool:
+    registration = invitation.registration
+    return registration is not None and registration.status != RegistrationStatus.CANCELLED
 
 
 @transaction.atomic
@@ -300,8 +306,10 @@ def invitations_send(
 ) -> InvitationRun:
     """Invite each eligible applicant without a working invitation; skip the others.
 
-    An applicant whose earlier link was revoked (say, marked not eligible and later eligible
-    again) gets a new link: the old one stays dead.
+    A new link (the old one stays dead) goes to an applicant whose earlier link was revoked (say,
+    marked not eligible and later eligible again), and to one whose registration through its
+    link was cancelled or deleted: the invitation keeps its link to the cancelled registration,
+    which registering again reactivates. An applicant registered through its link is skipped.
     """
     now = now or timezone.now()
     ids = [application.pk for application in applications]
@@ -310,17 +318,23 @@ def invitations_send(
         .filter(pk__in=ids, status=ApplicationStatus.ELIGIBLE)
         .order_by("pk")
     )
-    sent = 0
+    sent = already_registered = 0
     for application in eligible:
-        invitation, created = Invitation.objects.get_or_create(application=application)
-        if not created and invitation.revoked_at is None:
-            continue  # already invited: a reminder is a separate, explicit action
+        invitation, created = Invitation.objects.select_related("registration").get_or_create(
+            application=application
+        )
         if not created:
+            if _has_active_registration(invitation):
+                already_registered += 1
+                continue
+            if invitation.revoked_at is None and invitation.used_at is None:
+                continue  # already invited: a reminder is a separate, explicit action
             invitation.token = new_token()
             invitation.revoked_at = None
+            invitation.used_at = None
         _send(invitation, reminder=False, now=now)
         sent += 1
-    return InvitationRun(sent=sent, skipped=len(ids) - sent)
+    return InvitationRun(sent=sent, skipped=len(ids) - sent, already_registered=already_registered)
 
 
 @transaction.atomic
