@@ -140,11 +140,12 @@ def test_staff_only(client, django_user_model, forum):
     assert client.get(url).status_code == 200
 
 
-def test_unknown_event_is_404(admin_client_for):
-    assert (
-        admin_client_for.get(reverse("admin:registrations_event_report", args=[999])).status_code
-        == 404
-    )
+@pytest.mark.parametrize("object_id", ["999", "abc", "1%00", "1_00"])
+def test_unknown_or_malformed_event_id_is_404(admin_client_for, forum, object_id):
+    url = reverse("admin:registrations_event_report", args=[forum.pk])
+    url = url.replace(f"/{forum.pk}/report/", f"/{object_id}/report/")
+
+    assert admin_client_for.get(url).status_code == 404
 
 
 def queries_for_report_page(client, event) -> int:

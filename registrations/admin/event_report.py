@@ -1,7 +1,8 @@
 """The report page of an event, in the admin: intent against registrations, seats, spread."""
 
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 
@@ -22,7 +23,9 @@ class EventReportMixin:
         ]
 
     def report_view(self, request, object_id):
-        event = get_object_or_404(self.model, pk=object_id)
+        event = self.get_object(request, unquote(object_id))
+        if event is None:  # unknown, or not an id at all ("abc", "1%00")
+            raise Http404
         allowed = self.has_view_permission(request, event) and request.user.has_perm(
             "registrations.view_registration"
         )
