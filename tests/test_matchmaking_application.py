@@ -180,14 +180,14 @@ def test_a_duplicate_that_slips_past_the_check_is_caught_by_the_constraint(call,
     from registrations.services import matchmaking
 
     make_application(call, contact_email="anna.muller@example.de")
-    check = matchmaking._duplicate_error
+    check = matchmaking.application_duplicate_error
     calls = []
 
     def blind_first_time(**kwargs):
         calls.append(kwargs)
         return None if len(calls) == 1 else check(**kwargs)
 
-    monkeypatch.setattr(matchmaking, "_duplicate_error", blind_first_time)
+    monkeypatch.setattr(matchmaking, "application_duplicate_error", blind_first_time)
 
     with pytest.raises(MatchmakingError) as refused:
         make_application(call, contact_email="Anna.Muller@example.de")

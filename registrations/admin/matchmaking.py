@@ -112,8 +112,32 @@ class NotEligibleReasonForm(forms.Form):
     )
 
 
+class ExpressionOfInterestAdminForm(forms.ModelForm):
+    """The organiser's edit form: it refuses another application's email or legal name.
+
+    The event is read-only here, so the model form leaves the (event, lower(...)) unique
+    constraints out of its validation; the service's duplicate check answers instead.
+    """
+
+    class Meta:
+        model = ExpressionOfInterest
+        fields = ["legal_name", "contact_email"]  # the admin adds its fieldsets' fields
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if error := services.application_duplicate_error(
+            event_id=self.instance.event_id,
+            contact_email=cleaned_data.get("contact_email", ""),
+            legal_name=cleaned_data.get("legal_name", ""),
+            exclude_pk=self.instance.pk,
+        ):
+            self.add_error(error.field, error.message)
+        return cleaned_data
+
+
 @admin.register(ExpressionOfInterest)
 class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
+    form = ExpressionOfInterestAdminForm
     list_display = [
         "legal_name",
         "status",

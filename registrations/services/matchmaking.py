@@ -50,16 +50,19 @@ def country_is_eligible(*, call: ApplicationCall, country: str) -> bool:
     return not call.eligible_countries or country in {c.code for c in call.eligible_countries}
 
 
-def _duplicate_error(
-    *, event_id: int, contact_email: str, legal_name: str
+def application_duplicate_error(
+    *, event_id: int, contact_email: str, legal_name: str, exclude_pk: int | None = None
 ) -> MatchmakingError | None:
-    """An answer naming the field that repeats an earlier application (email first), or None.
+    """An answer naming the field that repeats another application (email first), or None.
 
+    Shared by the public form and the admin's edit form (which excludes the edited application).
     Compared in Python with casefold: SQLite's lower() ignores non-ASCII letters, so the
     database constraint alone would let "ŁÓDŹ" and "Łódź" both in there.
     """
-    earlier = ExpressionOfInterest.objects.filter(event_id=event_id).values_list(
-        "contact_email", "legal_name"
+    earlier = (
+        ExpressionOfInterest.objects.filter(event_id=event_id)
+        .exclude(pk=exclude_pk)
+        .values_list("contact_email", "legal_name")
     )
     emails, names = set(), set()
     for email, name in earlier.iterator():
@@ -124,7 +127,7 @@ def application_submit(
             _("Please confirm every eligibility declaration."), field="declarations"
         )
     duplicate = dict(event_id=call.event_id, contact_email=contact_email, legal_name=legal_name)
-    if error := _duplicate_error(**duplicate):
+    if error := application_duplicate_error(**duplicate):
         raise error
     try:
         with transaction.atomic():  # a savepoint: a race lost to a twin request is answered too
@@ -146,7 +149,7 @@ def application_submit(
                 consented_at=now,
             )
     except IntegrityError as race:  # a twin request committed between the check and the insert
-        raise _duplicate_error(**duplicate) or MatchmakingError(
+        raise application_duplicate_error(**duplicate) or MatchmakingError(
             _("This expression of interest has already been received.")
         ) from race
     application.sectors.set(sectors)
