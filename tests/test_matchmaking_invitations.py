@@ -75,7 +75,7 @@ def test_send_invites_only_eligible_applicants_not_yet_invited(
     assert invitation.last_sent_at is not None
     (message,) = mail.outbox
     assert message.to == ["lukasz.wojcik@example.pl"]
-    assert not message.subject.startswith("Reminder")
+    assert message.subject == f"Your invitation to register for {eligible.event.title}"
     url = reverse("registrations:invitation", kwargs={"token": invitation.token})
     assert invitation_link(message).endswith(url)
     assert invitation_link(message).startswith("http")
@@ -113,7 +113,7 @@ def test_resend_is_a_reminder_with_the_same_link(
 
     assert "sent again, marked as a reminder" in response.content.decode()
     reminder = mail.outbox[1]
-    assert reminder.subject.startswith("Reminder:")
+    assert reminder.subject == f"Reminder: your invitation to register for {eligible.event.title}"
     assert "this is a reminder" in reminder.body
     assert "this is a reminder" in reminder.alternatives[0][0]
     assert invitation_link(reminder) == first_link
