@@ -2,13 +2,14 @@
 
 import csv
 import io
-import types
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db.models import QuerySet
 
+from registrations import exports
 from registrations.exports import (
     APPLICATIONS,
     REGISTRATIONS,
@@ -206,15 +207,33 @@ def test_encoded_output_is_utf8_with_bom_and_excel_line_endings():
     assert b"\r\n" in data
 
 
-def test_export_streams_lazily_in_batches():
+def test_export_streams_lazily_in_batches(monkeypatch):
+    """The query is read in chunks, and a batch of output needs only its own rows."""
     event = make_event()
-    for _ in range(3):
+    for _ in range(5):
         make_registration(event)
+    monkeypatch.setattr(exports, "ROWS_PER_OUTPUT_CHUNK", 2)
+    chunk_sizes, rows_read = [], []
+    real_iterator = QuerySet.iterator
+
+    def recording_iterator(queryset, chunk_size=None):
+        chunk_sizes.append(chunk_size)
+        for row in real_iterator(queryset, chunk_size=chunk_size):
+            rows_read.append(row)
+            yield row
+
+    monkeypatch.setattr(QuerySet, "iterator", recording_iterator)
+
     chunks = export_csv_chunks(REGISTRATIONS, Registration.objects.all())
-    assert isinstance(chunks, types.GeneratorType)
     header_chunk = next(chunks)
+    first_batch = next(chunks)
+
     assert header_chunk.count("\r\n") == 1
-    assert "".join(chunks).count("\r\n") == 3
+    assert first_batch.count("\r\n") == 2
+    assert chunk_sizes == [exports.ROWS_PER_QUERY_CHUNK]
+    assert len(rows_read) == 2  # not the whole queryset
+    assert [chunk.count("\r\n") for chunk in chunks] == [2, 1]
+    assert len(rows_read) == 5
 
 
 @pytest.mark.parametrize("kind", [SURVEY_RESPONSES, REGISTRATIONS, APPLICATIONS])
