@@ -381,7 +381,7 @@ def test_a_used_invitation_cannot_be_withdrawn_nor_the_decision_changed(organise
 
     with pytest.raises(MatchmakingError, match="already been used"):
         invitation_revoke(invitation=invitation)
-    with pytest.raises(MatchmakingError, match="already registered"):
+    with pytest.raises(MatchmakingError, match="Already registered"):
         application_mark_not_eligible(
             application=invitation.application, reviewer=organiser, reason="Late change."
         )
@@ -495,3 +495,20 @@ def test_an_organisation_registered_through_its_invitation_is_not_invited_again(
     invitation.refresh_from_db()
     assert invitation.token == old_token
     assert invitation.used_at is not None
+
+
+def test_withdrawing_a_used_invitation_is_refused_naming_it(admin_client_for, client, invitation):
+    client.post(invitation_url(invitation), registration_data(invitation))
+
+    response = admin_client_for.post(
+        reverse("admin:registrations_invitation_changelist"),
+        {"action": "revoke", ACTION_CHECKBOX_NAME: [invitation.pk]},
+        follow=True,
+    )
+
+    assert (
+        "Invitation: Klaster Łódź Innowacje: This invitation has already been used"
+        in response.content.decode()
+    )
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None

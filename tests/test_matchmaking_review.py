@@ -128,7 +128,7 @@ def test_the_same_decision_twice_is_refused_with_a_clear_message(admin_client_fo
 
     response = run_action(admin_client_for, "mark_eligible", [application])
 
-    assert "Klaster Łódź is already marked “Eligible”" in response.content.decode()
+    assert "Klaster Łódź (Eligible): Already marked “Eligible”." in response.content.decode()
 
 
 def test_the_service_requires_a_reason_for_not_eligible(organiser, call):

@@ -20,6 +20,7 @@ from registrations.models import (
 )
 from registrations.services import matchmaking as services
 
+from .actions import apply_to_each
 from .exporting import CsvExportMixin
 
 
@@ -64,20 +65,6 @@ class DeclarationsFilter(admin.SimpleListFilter):
 def _count(queryset) -> Coalesce:
     """A correlated COUNT subquery (rows grouped to one, counted as "n"), 0 when none."""
     return Coalesce(Subquery(queryset.values("n")[:1], output_field=IntegerField()), 0)
-
-
-def _apply_each(modeladmin, request, items, apply, done_message: str) -> None:
-    """Apply a service to each selected row, each in its own transaction; report refusals."""
-    done = 0
-    for item in items:
-        try:
-            apply(item)
-        except services.MatchmakingError as error:
-            modeladmin.message_user(request, error.message, messages.WARNING)
-        else:
-            done += 1
-    if done:
-        modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
 
 
 class InvitationStateFilter(admin.SimpleListFilter):
@@ -260,8 +247,7 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
 
     def _review(self, request, queryset, decide, done_message: str, **arguments) -> None:
         """One review decision per selected application, recorded as this organiser's."""
-        _apply_each(
-            self,
+        apply_to_each(
             request,
             queryset,
             lambda application: decide(application=application, reviewer=request.user, **arguments),
@@ -420,8 +406,7 @@ class InvitationAdmin(admin.ModelAdmin):
         permissions=["change"], description=_("Withdraw the invitation (the link stops working)")
     )
     def revoke(self, request, queryset):
-        _apply_each(
-            self,
+        apply_to_each(
             request,
             queryset,
             lambda invitation: services.invitation_revoke(invitation=invitation),

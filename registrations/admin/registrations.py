@@ -24,6 +24,7 @@ from registrations.services.registration import (
     registration_resend_confirmation,
 )
 
+from .actions import apply_to_each as _apply
 from .exporting import CsvExportMixin
 
 
@@ -35,20 +36,6 @@ class OpenRegistrationForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         help_text=_("Leave empty to open now. A time is read in the event's time zone."),
     )
-
-
-def _apply(request: HttpRequest, items, service, done: str) -> None:
-    """Run a service on each selected item; report successes and each refusal."""
-    succeeded = 0
-    for item in items:
-        try:
-            service(item)
-        except RegistrationError as error:
-            messages.error(request, f"{item}: {error.message}")
-        else:
-            succeeded += 1
-    if succeeded:
-        messages.success(request, done % {"count": succeeded})
 
 
 class EventRegistrationAdminMixin:

@@ -199,8 +199,7 @@ def _decide(
     )
     if application.status not in _DECISION_FROM[status]:
         raise MatchmakingError(
-            _("%(name)s is already marked “%(status)s”.")
-            % {"name": application.legal_name, "status": application.get_status_display()}
+            _("Already marked “%(status)s”.") % {"status": application.get_status_display()}
         )
     invitation = (
         Invitation.objects.select_for_update(of=("self",))  # not the outer-joined registration
@@ -212,10 +211,9 @@ def _decide(
     if registered and registered.status != RegistrationStatus.CANCELLED:
         raise MatchmakingError(
             _(
-                "%(name)s has already registered through its invitation; cancel that "
-                "registration before changing the decision."
+                "Already registered through its invitation; cancel that registration before "
+                "changing the decision."
             )
-            % {"name": application.legal_name}
         )
     if invitation and status != ApplicationStatus.ELIGIBLE and invitation.revoked_at is None:
         invitation.revoked_at = now  # an unused link stops working with the decision
