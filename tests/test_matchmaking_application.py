@@ -158,6 +158,7 @@ def test_every_declaration_must_be_confirmed(client, call):
     [
         ({"contact_email": "LUKASZ.WOJCIK@example.pl"}, "contact_email"),
         ({"legal_name": "KLASTER ŁÓDŹ INNOWACJE SP. Z O.O.", "contact_email": "b@ex.pl"}, None),
+        ({"legal_name": "Klaster  Łódź  Innowacje Sp. z o.o.", "contact_email": "b@ex.pl"}, None),
     ],
 )
 def test_a_second_application_from_the_same_email_or_legal_name_is_answered_clearly(
@@ -172,6 +173,20 @@ def test_a_second_application_from_the_same_email_or_legal_name_is_answered_clea
     assert "has already been received for this event" in page
     errors = response.context["form"].errors
     assert "has already been received" in " ".join(errors[field or "legal_name"])
+    assert ExpressionOfInterest.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("Klaster  Łódź", "klaster łódź"), ("Cluster Großraum Süd", "CLUSTER GROSSRAUM SÜD")],
+)
+def test_legal_names_are_compared_as_read(call, first, second):
+    make_application(call, legal_name=first)
+
+    with pytest.raises(MatchmakingError) as refused:
+        make_application(call, legal_name=second)
+
+    assert refused.value.field == "legal_name"
     assert ExpressionOfInterest.objects.count() == 1
 
 

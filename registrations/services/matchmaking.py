@@ -50,14 +50,21 @@ def country_is_eligible(*, call: ApplicationCall, country: str) -> bool:
     return not call.eligible_countries or country in {c.code for c in call.eligible_countries}
 
 
+def _as_read(text: str) -> str:
+    """A name as people read it: case and runs of white space do not count."""
+    return " ".join(text.split()).casefold()
+
+
 def application_duplicate_error(
     *, event_id: int, contact_email: str, legal_name: str, exclude_pk: int | None = None
 ) -> MatchmakingError | None:
     """An answer naming the field that repeats another application (email first), or None.
 
     Shared by the public form and the admin's edit form (which excludes the edited application).
-    Compared in Python with casefold: SQLite's lower() ignores non-ASCII letters, so the
-    database constraint alone would let "ŁÓDŹ" and "Łódź" both in there.
+    Compared in Python, as people read names: runs of white space collapsed, then casefolded.
+    No database expression does that on both backends (SQLite's lower() ignores non-ASCII
+    letters, and casefold turns ß into ss), so the database constraint alone would let "ŁÓDŹ"
+    and "Łódź" both in there; only the two columns of the event's applications are read.
     """
     earlier = (
         ExpressionOfInterest.objects.filter(event_id=event_id)
@@ -66,9 +73,9 @@ def application_duplicate_error(
     )
     emails, names = set(), set()
     for email, name in earlier.iterator():
-        emails.add(email.casefold())
-        names.add(name.casefold())
-    if contact_email.casefold() in emails:
+        emails.add(_as_read(email))
+        names.add(_as_read(name))
+    if _as_read(contact_email) in emails:
         return MatchmakingError(
             _(
                 "An expression of interest from this email address has already been received "
@@ -77,7 +84,7 @@ def application_duplicate_error(
             ),
             field="contact_email",
         )
-    if legal_name.casefold() in names:
+    if _as_read(legal_name) in names:
         return MatchmakingError(
             _(
                 "An expression of interest for an organisation with this legal name has already "
