@@ -57,7 +57,7 @@ class DailyChart:
 class EventReport:
     event: Event
     modes: list[ModeLine]
-    survey_total: int
+    survey_total: int | None  # None: survey figures left out (the viewer may not see them)
     registrations_total: int
     onsite_seats: Seats
     waiting_list: int  # every mode
@@ -67,13 +67,17 @@ class EventReport:
     chart: DailyChart | None = None
 
 
-def event_report(*, event: Event) -> EventReport:
-    """All the report page's numbers: five aggregate queries."""
-    intents = dict(
-        SurveyResponse.objects.filter(survey__event=event)
-        .values_list("intent")
-        .annotate(n=Count("pk"))
-        .order_by()
+def event_report(*, event: Event, include_survey: bool = True) -> EventReport:
+    """All the report page's numbers: five aggregate queries (four without the survey's)."""
+    intents = (
+        dict(
+            SurveyResponse.objects.filter(survey__event=event)
+            .values_list("intent")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        if include_survey
+        else {}
     )
     by_mode_status = {
         (mode, status): n
@@ -115,7 +119,7 @@ def event_report(*, event: Event) -> EventReport:
     return EventReport(
         event=event,
         modes=modes,
-        survey_total=sum(intents.values()),
+        survey_total=sum(intents.values()) if include_survey else None,
         registrations_total=sum(by_mode_status.values()),
         onsite_seats=Seats(
             capacity=event.onsite_capacity,

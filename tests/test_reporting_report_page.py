@@ -140,6 +140,28 @@ def test_staff_only(client, django_user_model, forum):
     assert client.get(url).status_code == 200
 
 
+def test_the_report_link_and_survey_figures_follow_the_permissions(
+    client, django_user_model, forum
+):
+    change_url = reverse("admin:registrations_event_change", args=[forum.pk])
+    staff = django_user_model.objects.create_user("wojcik", "w@example.pl", "pw", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_event"))
+    client.force_login(staff)
+    assert report_url(forum) not in client.get(change_url).content.decode()
+
+    staff.user_permissions.add(Permission.objects.get(codename="view_registration"))
+    assert f'href="{report_url(forum)}"' in client.get(change_url).content.decode()
+    without_survey = client.get(report_url(forum)).content.decode()
+    assert "Survey intent" not in without_survey
+    assert "survey responses" not in without_survey
+    assert "6 registrations (all statuses)" in without_survey
+
+    staff.user_permissions.add(Permission.objects.get(codename="view_surveyresponse"))
+    with_survey = client.get(report_url(forum)).content.decode()
+    assert "Survey intent" in with_survey
+    assert "7 survey responses, 6 registrations (all statuses)" in with_survey
+
+
 @pytest.mark.parametrize("object_id", ["999", "abc", "1%00", "1_00"])
 def test_unknown_or_malformed_event_id_is_404(admin_client_for, forum, object_id):
     url = reverse("admin:registrations_event_report", args=[forum.pk])
