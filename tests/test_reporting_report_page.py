@@ -1,6 +1,6 @@
 """The report page of an event: intent against registrations, seats, spread, per-day chart."""
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,7 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registrations.models import AttendanceIntent, AttendanceMode, RegistrationStatus
-from registrations.reporting import event_report
+from registrations.reporting import (
+    CHART_BAR_WIDTH,
+    CHART_GAP,
+    CHART_MAX_BARS,
+    daily_chart,
+    event_report,
+)
 from tests.factories import make_event
 from tests.factories_reporting import make_registration, make_survey_response
 
@@ -91,6 +97,40 @@ def test_report_numbers(forum):
     chart = report.chart
     assert [bar.count for bar in chart.bars] == [2, 1, 0, 3]  # the empty 3 March included
     assert [bar.height for bar in chart.bars] == [107, 53, 0, 160]
+
+
+def test_a_long_span_is_charted_by_week_within_the_bar_limit():
+    # Wednesday 2 January 2030 to Friday 31 May 2030: 150 days, 22 weeks from Monday 31 Dec.
+    per_day = [(date(2030, 1, 2), 2), (date(2030, 1, 6), 1), (date(2030, 5, 31), 4)]
+
+    chart = daily_chart(per_day)
+
+    assert chart.days_per_bar == 7
+    assert len(chart.bars) == 22
+    assert chart.width == 22 * (CHART_BAR_WIDTH + CHART_GAP)
+    assert (chart.bars[0].day, chart.bars[0].last_day) == (date(2029, 12, 31), date(2030, 1, 6))
+    assert chart.bars[0].count == 3
+    assert chart.bars[-1].count == 4
+    assert sum(bar.count for bar in chart.bars) == 7
+
+
+def test_a_span_of_years_stays_within_the_bar_limit():
+    chart = daily_chart([(date(2026, 1, 1), 1), (date(2030, 12, 31), 1)])
+
+    assert len(chart.bars) <= CHART_MAX_BARS
+    assert chart.days_per_bar % 7 == 0
+    assert sum(bar.count for bar in chart.bars) == 2
+
+
+def test_the_page_names_the_weeks_of_a_weekly_chart(admin_client_for):
+    event = make_event(timezone="UTC")
+    make_registration(event, created_at=datetime(2030, 1, 2, 10, tzinfo=UTC))
+    make_registration(event, created_at=datetime(2030, 5, 31, 10, tzinfo=UTC))
+
+    page = admin_client_for.get(report_url(event)).content.decode()
+
+    assert "<title>31 Dec 2029 \u2013 6 Jan 2030: 1</title>" in page
+    assert "Registrations per 7 days from 31 Dec 2029" in page
 
 
 def test_unlimited_seats_and_an_empty_event():
