@@ -20,12 +20,15 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import (
     Aggregate,
+    Case,
     F,
     Model,
     OuterRef,
     QuerySet,
     Subquery,
     TextField,
+    Value,
+    When,
 )
 from django.db.models.functions import Cast
 from django_countries import countries
@@ -35,6 +38,7 @@ from registrations.models import (
     ApplicationStatus,
     AttendanceIntent,
     AttendanceMode,
+    EligibilityDeclaration,
     ExpressionOfInterest,
     OrganisationType,
     Registration,
@@ -279,9 +283,25 @@ def registration_columns(queryset: QuerySet) -> list[Column]:
     ]
 
 
+INVITATION_STATES = Case(
+    When(invitation__isnull=True, then=Value("not invited")),
+    When(invitation__used_at__isnull=False, then=Value("registered")),
+    When(invitation__revoked_at__isnull=False, then=Value("withdrawn")),
+    default=Value("invited"),
+    output_field=TextField(),
+)
+
+
 def application_columns(queryset: QuerySet) -> list[Column]:
     names = dict(Sector.objects.values_list("pk", "name"))
     order = {pk: (name.casefold(), pk) for pk, name in names.items()}
+    declarations = {}
+    declaration_order = {}
+    for pk, text_, position in EligibilityDeclaration.objects.filter(
+        call__event__in=queryset.values("event")
+    ).values_list("pk", "text", "position"):
+        declarations[pk] = text_
+        declaration_order[pk] = (position, pk)
     return [
         Column("Application ID", "pk", number),
         Column("Event", "event__title", text),
@@ -300,6 +320,15 @@ def application_columns(queryset: QuerySet) -> list[Column]:
         Column("Seeks", "seeks", text),
         Column("ECCP profile URL", "eccp_profile_url", text),
         Column("ECCP registration requested", "eccp_registration_requested", yes_no),
+        Column(
+            "Declarations confirmed",
+            joined_ids_of(
+                ExpressionOfInterest.declarations_confirmed.through,
+                "expressionofinterest_id",
+                "eligibilitydeclaration_id",
+            ),
+            joined_names(declarations, declaration_order),
+        ),
         Column("Contact first name", "contact_first_name", text),
         Column("Contact last name", "contact_last_name", text),
         Column("Contact job title", "contact_job_title", text),
@@ -308,6 +337,7 @@ def application_columns(queryset: QuerySet) -> list[Column]:
         Column("Reason given to the applicant", "decision_reason", text),
         Column("Reviewed by", "reviewed_by__username", text),
         Column("Reviewed at", "reviewed_at", local_iso),
+        Column("Invitation", INVITATION_STATES, None),  # fixed words: safe as they are
         Column("Submitted at", "created_at", local_iso),
         *consent_columns(),
     ]
