@@ -48,6 +48,13 @@ def eligible(call, organiser):
     return application_mark_eligible(application=application, reviewer=organiser)
 
 
+def run_action(client, action: str, *application_ids):
+    """An organiser runs an action of the applications list on these rows."""
+    return client.post(
+        CHANGELIST, {"action": action, ACTION_CHECKBOX_NAME: list(application_ids)}, follow=True
+    )
+
+
 def invitation_link(message) -> str:
     (url,) = set(re.findall(r"https?://\S+/invitation/[\w-]+/", message.body))
     return url
@@ -105,11 +112,7 @@ def test_resend_is_a_reminder_with_the_same_link(
     first_link = invitation_link(mail.outbox[0])
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client_for.post(
-            CHANGELIST,
-            {"action": "resend_invitations", ACTION_CHECKBOX_NAME: [eligible.pk]},
-            follow=True,
-        )
+        response = run_action(admin_client_for, "resend_invitations", eligible.pk)
 
     assert "sent again, marked as a reminder" in response.content.decode()
     reminder = mail.outbox[1]
@@ -455,11 +458,7 @@ def test_after_a_cancelled_registration_the_organisation_can_be_invited_again(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client_for.post(
-            CHANGELIST,
-            {"action": "send_invitations", ACTION_CHECKBOX_NAME: [invitation.application_id]},
-            follow=True,
-        )
+        response = run_action(admin_client_for, "send_invitations", invitation.application_id)
 
     assert "1 invitations are being sent" in response.content.decode()
     (message,) = mail.outbox
@@ -481,11 +480,7 @@ def test_an_organisation_registered_through_its_invitation_is_not_invited_again(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client_for.post(
-            CHANGELIST,
-            {"action": "send_invitations", ACTION_CHECKBOX_NAME: [invitation.application_id]},
-            follow=True,
-        )
+        response = run_action(admin_client_for, "send_invitations", invitation.application_id)
 
     page = response.content.decode()
     assert "0 invitations are being sent" in page
