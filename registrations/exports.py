@@ -10,19 +10,25 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import groupby, islice
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
     Aggregate,
+    Case,
     F,
     Model,
     OuterRef,
     QuerySet,
     Subquery,
     TextField,
+    Value,
+    When,
 )
 from django.db.models.functions import Cast
 from django_countries import countries
@@ -32,6 +38,7 @@ from registrations.models import (
     ApplicationStatus,
     AttendanceIntent,
     AttendanceMode,
+    EligibilityDeclaration,
     ExpressionOfInterest,
     OrganisationType,
     Registration,
@@ -68,32 +75,32 @@ def spreadsheet_safe(value: str) -> str:
     return value
 
 
-def csv_text_chunks(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
+def csv_text_chunks(header: list[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
     """The CSV document in pieces: byte-order mark and header first, then rows in batches.
 
-    Excel dialect (comma, CRLF, quotes only where needed, inner quotes doubled). Cells must
-    already be spreadsheet-safe: the Column cell functions below make them so. Only one batch
-    of rows is held at a time.
+    Excel dialect (comma, CRLF, quotes only where needed, inner quotes doubled; None is written
+    as an empty cell). Cells must already be spreadsheet-safe: the Column formats below make
+    them so. Only one batch of rows is held at a time.
     """
+    rows = iter(rows)
+    return csv_batches_text_chunks(
+        header, iter(lambda: list(islice(rows, ROWS_PER_OUTPUT_CHUNK)), [])
+    )
+
+
+def csv_batches_text_chunks(
+    header: list[str], batches: Iterable[Iterable[Sequence[Any]]]
+) -> Iterator[str]:
+    """As csv_text_chunks, for rows that already come in batches: one chunk per batch."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
     yield codecs.BOM_UTF8.decode("utf-8") + buffer.getvalue()
-    batch = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == ROWS_PER_OUTPUT_CHUNK:
-            yield _written(buffer, writer, batch)
-            batch = []
-    if batch:
-        yield _written(buffer, writer, batch)
-
-
-def _written(buffer: io.StringIO, writer, batch: list[list[Any]]) -> str:
-    buffer.seek(0)
-    buffer.truncate()
-    writer.writerows(batch)
-    return buffer.getvalue()
+    for batch in batches:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows(batch)
+        yield buffer.getvalue()
 
 
 def encoded(chunks: Iterable[str]) -> Iterator[bytes]:
@@ -107,58 +114,66 @@ def encoded(chunks: Iterable[str]) -> Iterator[bytes]:
 
 @dataclass(frozen=True)
 class Column:
-    """One CSV column: its header, what to select, and how a selected value becomes a cell.
+    """One CSV column: its header, what to select, and how selected values become cells.
 
-    `cell(value, zone)` gets the event's time zone for dates.
+    `cells(values, zone)` formats one batch of the column's values at once (a loop per column,
+    not a function call per cell: this is the export's hot path), with the event's time zone
+    for dates. `cells=None` means the selected value is the cell as it is (numbers).
     """
 
     header: str
     source: Any  # a field lookup or an expression for values_list
-    cell: Callable[[Any, ZoneInfo], Any]
+    cells: Callable[[Sequence[Any], ZoneInfo], Sequence[Any]] | None
 
 
-def text(value: str | None, zone: ZoneInfo) -> str:
-    """Free text, made spreadsheet-safe (the check is inlined: it runs for most cells)."""
-    if not value:
-        return ""
-    if value[0] in RISKY_FIRST_CHARACTERS:
-        return spreadsheet_safe(value)
-    return value
+def text(values: Sequence[str | None], zone: ZoneInfo) -> list[str | None]:
+    """Free text, made spreadsheet-safe (the first-character test is inlined: most cells pass)."""
+    return [
+        spreadsheet_safe(value) if value and value[0] in RISKY_FIRST_CHARACTERS else value
+        for value in values
+    ]
 
 
-def number(value: int, zone: ZoneInfo) -> int:
-    return value
+number = None  # an integer is its own cell
 
 
-def yes_no(value: bool, zone: ZoneInfo) -> str:
-    return "Yes" if value else "No"
+def yes_no(values: Sequence[bool], zone: ZoneInfo) -> list[str]:
+    return ["Yes" if value else "No" for value in values]
 
 
-def local_iso(value: Any, zone: ZoneInfo) -> str:
+def local_iso(values: Sequence[Any], zone: ZoneInfo) -> list[str]:
     """ISO 8601 with the offset, in the event's time zone, to the second."""
-    return "" if value is None else value.astimezone(zone).isoformat(timespec="seconds")
+    return [
+        "" if value is None else value.astimezone(zone).isoformat(timespec="seconds")
+        for value in values
+    ]
 
 
-def labels_of(choices) -> Callable[[Any, ZoneInfo], str]:
-    labels = {value: str(label) for value, label in choices.choices}
-    return lambda value, zone: labels.get(value, value or "")
+def _looked_up(names: dict[Any, str]) -> Callable[[Sequence[Any], ZoneInfo], list[Any]]:
+    """Each value replaced by its name, or kept when it has none (None becomes an empty cell)."""
+    return lambda values, zone: list(map(names.get, values, values))
 
 
-def country_names() -> Callable[[str, ZoneInfo], str]:
-    names = {code: str(name) for code, name in countries}
-    return lambda value, zone: names.get(value, value)
+def labels_of(choices) -> Callable[[Sequence[Any], ZoneInfo], list[Any]]:
+    return _looked_up({value: str(label) for value, label in choices.choices})
+
+
+def country_names() -> Callable[[Sequence[Any], ZoneInfo], list[Any]]:
+    return _looked_up({code: str(name) for code, name in countries})
 
 
 def joined_names(names_by_id: dict[int, str], order: dict[int, Any]) -> Callable:
-    """A cell of names from comma-joined ids, in the given order, joined with '; '."""
+    """Cells of names from comma-joined ids, in the given order, joined with '; '.
 
-    def cell(value: str | None, zone: ZoneInfo) -> str:
-        if not value:
-            return ""
+    Remembered per distinct value: rows mostly repeat a few combinations of sessions or sectors.
+    """
+
+    @lru_cache(maxsize=4096)
+    def cell(value: str) -> str:
         ids = sorted({int(i) for i in value.split(",")}, key=order.__getitem__)
         return spreadsheet_safe(JOINED_SEPARATOR.join(names_by_id[i] for i in ids))
 
-    return cell
+    return lambda values, zone: [cell(value) if value else "" for value in values]
 
 
 class CommaJoinedIds(Aggregate):
@@ -268,9 +283,25 @@ def registration_columns(queryset: QuerySet) -> list[Column]:
     ]
 
 
+INVITATION_STATES = Case(
+    When(invitation__isnull=True, then=Value("not invited")),
+    When(invitation__used_at__isnull=False, then=Value("registered")),
+    When(invitation__revoked_at__isnull=False, then=Value("withdrawn")),
+    default=Value("invited"),
+    output_field=TextField(),
+)
+
+
 def application_columns(queryset: QuerySet) -> list[Column]:
     names = dict(Sector.objects.values_list("pk", "name"))
     order = {pk: (name.casefold(), pk) for pk, name in names.items()}
+    declarations = {}
+    declaration_order = {}
+    for pk, text_, position in EligibilityDeclaration.objects.filter(
+        call__event__in=queryset.values("event")
+    ).values_list("pk", "text", "position"):
+        declarations[pk] = text_
+        declaration_order[pk] = (position, pk)
     return [
         Column("Application ID", "pk", number),
         Column("Event", "event__title", text),
@@ -289,6 +320,15 @@ def application_columns(queryset: QuerySet) -> list[Column]:
         Column("Seeks", "seeks", text),
         Column("ECCP profile URL", "eccp_profile_url", text),
         Column("ECCP registration requested", "eccp_registration_requested", yes_no),
+        Column(
+            "Declarations confirmed",
+            joined_ids_of(
+                ExpressionOfInterest.declarations_confirmed.through,
+                "expressionofinterest_id",
+                "eligibilitydeclaration_id",
+            ),
+            joined_names(declarations, declaration_order),
+        ),
         Column("Contact first name", "contact_first_name", text),
         Column("Contact last name", "contact_last_name", text),
         Column("Contact job title", "contact_job_title", text),
@@ -297,6 +337,7 @@ def application_columns(queryset: QuerySet) -> list[Column]:
         Column("Reason given to the applicant", "decision_reason", text),
         Column("Reviewed by", "reviewed_by__username", text),
         Column("Reviewed at", "reviewed_at", local_iso),
+        Column("Invitation", INVITATION_STATES, None),  # fixed words: safe as they are
         Column("Submitted at", "created_at", local_iso),
         *consent_columns(),
     ]
@@ -317,8 +358,10 @@ def kind_for_model(model: type[Model]) -> ExportKind:
 # --- Rows ---------------------------------------------------------------------------------
 
 
-def export_rows(kind: ExportKind, queryset: QuerySet) -> tuple[list[str], Iterator[list[Any]]]:
-    """The header and a lazy iterator of rows for these objects, oldest first.
+def export_rows(
+    kind: ExportKind, queryset: QuerySet
+) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
+    """The header and a lazy iterator of row batches for these objects, oldest first.
 
     The queryset may carry any filters, searches or annotations (e.g. an admin changelist's);
     only its primary keys are used, as a subquery, so the export query is always the same.
@@ -340,19 +383,31 @@ def export_rows(kind: ExportKind, queryset: QuerySet) -> tuple[list[str], Iterat
         c.source if isinstance(c.source, str) else f"column_{i}" for i, c in enumerate(columns)
     ]
     values = selected.values_list(*sources, "export_timezone")
-    return [c.header for c in columns], _formatted(columns, values)
+    return [c.header for c in columns], _formatted_batches(columns, values)
 
 
-def _formatted(columns: list[Column], values: QuerySet) -> Iterator[list[Any]]:
-    cells = [c.cell for c in columns]
+def _formatted_batches(columns: list[Column], values: QuerySet) -> Iterator[list[tuple[Any, ...]]]:
+    """Rows in batches, formatted column by column; the query is read in chunks."""
+    rows = values.iterator(chunk_size=ROWS_PER_QUERY_CHUNK)
     zones: dict[str, ZoneInfo] = {}
-    for row in values.iterator(chunk_size=ROWS_PER_QUERY_CHUNK):
-        zone_name = row[-1]  # after the columns' values, so zip() below leaves it out
-        zone = zones.get(zone_name) or zones.setdefault(zone_name, ZoneInfo(zone_name))
-        yield [cell(value, zone) for cell, value in zip(cells, row)]  # noqa: B905
+    while batch := list(islice(rows, ROWS_PER_OUTPUT_CHUNK)):
+        formatted = []
+        for zone_name, same_zone in groupby(batch, key=itemgetter(-1)):
+            zone = zones.get(zone_name) or zones.setdefault(zone_name, ZoneInfo(zone_name))
+            selected = list(zip(*same_zone, strict=True))  # one tuple per column, zone last
+            formatted.extend(
+                zip(
+                    *(
+                        values if column.cells is None else column.cells(values, zone)
+                        for column, values in zip(columns, selected)  # noqa: B905 (zone left)
+                    ),
+                    strict=True,
+                )
+            )
+        yield formatted
 
 
 def export_csv_chunks(kind: ExportKind, queryset: QuerySet) -> Iterator[str]:
     """The whole CSV document for these objects, as text chunks."""
-    header, rows = export_rows(kind, queryset)
-    return csv_text_chunks(header, rows)
+    header, batches = export_rows(kind, queryset)
+    return csv_batches_text_chunks(header, batches)

@@ -37,7 +37,8 @@ class ModeLine:
 
 @dataclass(frozen=True)
 class Bar:
-    day: date
+    day: date  # the first day the bar counts
+    last_day: date
     count: int
     x: int
     y: int
@@ -51,13 +52,14 @@ class DailyChart:
     height: int
     bar_width: int
     max_count: int
+    days_per_bar: int = 1
 
 
 @dataclass(frozen=True)
 class EventReport:
     event: Event
     modes: list[ModeLine]
-    survey_total: int
+    survey_total: int | None  # None: survey figures left out (the viewer may not see them)
     registrations_total: int
     onsite_seats: Seats
     waiting_list: int  # every mode
@@ -67,13 +69,17 @@ class EventReport:
     chart: DailyChart | None = None
 
 
-def event_report(*, event: Event) -> EventReport:
-    """All the report page's numbers: five aggregate queries."""
-    intents = dict(
-        SurveyResponse.objects.filter(survey__event=event)
-        .values_list("intent")
-        .annotate(n=Count("pk"))
-        .order_by()
+def event_report(*, event: Event, include_survey: bool = True) -> EventReport:
+    """All the report page's numbers: five aggregate queries (four without the survey's)."""
+    intents = (
+        dict(
+            SurveyResponse.objects.filter(survey__event=event)
+            .values_list("intent")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        if include_survey
+        else {}
     )
     by_mode_status = {
         (mode, status): n
@@ -115,7 +121,7 @@ def event_report(*, event: Event) -> EventReport:
     return EventReport(
         event=event,
         modes=modes,
-        survey_total=sum(intents.values()),
+        survey_total=sum(intents.values()) if include_survey else None,
         registrations_total=sum(by_mode_status.values()),
         onsite_seats=Seats(
             capacity=event.onsite_capacity,
@@ -148,26 +154,52 @@ def _counted(queryset, field_name: str, name_of) -> list[tuple[str, int]]:
 CHART_HEIGHT = 160
 CHART_BAR_WIDTH = 14
 CHART_GAP = 4
+CHART_MAX_BARS = 60
 
 
 def daily_chart(per_day: list[tuple[date, int]]) -> DailyChart | None:
-    """Bars for each day from the first registration to the last, days without any included."""
+    """Bars from the first registration's day to the last, days without any included.
+
+    One bar per day while that is at most CHART_MAX_BARS bars; over a longer span one bar per
+    week (Monday to Sunday), or per as many weeks as keep the chart within that many bars.
+    """
     if not per_day:
         return None
-    counts = dict(per_day)
     first, last = per_day[0][0], per_day[-1][0]
-    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    span = (last - first).days + 1
+    if span <= CHART_MAX_BARS:
+        days_per_bar, start = 1, first
+    else:
+        start = first - timedelta(days=first.weekday())
+        weeks = -(-((last - start).days + 1) // 7)
+        days_per_bar = 7 * -(-weeks // CHART_MAX_BARS)
+    counts: dict[int, int] = {}
+    for day, n in per_day:
+        index = (day - start).days // days_per_bar
+        counts[index] = counts.get(index, 0) + n
+    bar_count = (last - start).days // days_per_bar + 1
     highest = max(counts.values())
     step = CHART_BAR_WIDTH + CHART_GAP
     bars = []
-    for index, day in enumerate(days):
-        n = counts.get(day, 0)
+    for index in range(bar_count):
+        n = counts.get(index, 0)
         height = round(n / highest * CHART_HEIGHT)
-        bars.append(Bar(day=day, count=n, x=index * step, y=CHART_HEIGHT - height, height=height))
+        day = start + timedelta(days=index * days_per_bar)
+        bars.append(
+            Bar(
+                day=day,
+                last_day=day + timedelta(days=days_per_bar - 1),
+                count=n,
+                x=index * step,
+                y=CHART_HEIGHT - height,
+                height=height,
+            )
+        )
     return DailyChart(
         bars=bars,
-        width=len(days) * step,
+        width=bar_count * step,
         height=CHART_HEIGHT,
         bar_width=CHART_BAR_WIDTH,
         max_count=highest,
+        days_per_bar=days_per_bar,
     )

@@ -158,6 +158,7 @@ def test_every_declaration_must_be_confirmed(client, call):
     [
         ({"contact_email": "LUKASZ.WOJCIK@example.pl"}, "contact_email"),
         ({"legal_name": "KLASTER ŁÓDŹ INNOWACJE SP. Z O.O.", "contact_email": "b@ex.pl"}, None),
+        ({"legal_name": "Klaster  Łódź  Innowacje Sp. z o.o.", "contact_email": "b@ex.pl"}, None),
     ],
 )
 def test_a_second_application_from_the_same_email_or_legal_name_is_answered_clearly(
@@ -175,19 +176,33 @@ def test_a_second_application_from_the_same_email_or_legal_name_is_answered_clea
     assert ExpressionOfInterest.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("Klaster  Łódź", "klaster łódź"), ("Cluster Großraum Süd", "CLUSTER GROSSRAUM SÜD")],
+)
+def test_legal_names_are_compared_as_read(call, first, second):
+    make_application(call, legal_name=first)
+
+    with pytest.raises(MatchmakingError) as refused:
+        make_application(call, legal_name=second)
+
+    assert refused.value.field == "legal_name"
+    assert ExpressionOfInterest.objects.count() == 1
+
+
 def test_a_duplicate_that_slips_past_the_check_is_caught_by_the_constraint(call, monkeypatch):
     """A twin request inserting between the check and the insert meets the database constraint."""
     from registrations.services import matchmaking
 
     make_application(call, contact_email="anna.muller@example.de")
-    check = matchmaking._duplicate_error
+    check = matchmaking.application_duplicate_error
     calls = []
 
     def blind_first_time(**kwargs):
         calls.append(kwargs)
         return None if len(calls) == 1 else check(**kwargs)
 
-    monkeypatch.setattr(matchmaking, "_duplicate_error", blind_first_time)
+    monkeypatch.setattr(matchmaking, "application_duplicate_error", blind_first_time)
 
     with pytest.raises(MatchmakingError) as refused:
         make_application(call, contact_email="Anna.Muller@example.de")

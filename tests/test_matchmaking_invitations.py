@@ -48,6 +48,13 @@ def eligible(call, organiser):
     return application_mark_eligible(application=application, reviewer=organiser)
 
 
+def run_action(client, action: str, *application_ids):
+    """An organiser runs an action of the applications list on these rows."""
+    return client.post(
+        CHANGELIST, {"action": action, ACTION_CHECKBOX_NAME: list(application_ids)}, follow=True
+    )
+
+
 def invitation_link(message) -> str:
     (url,) = set(re.findall(r"https?://\S+/invitation/[\w-]+/", message.body))
     return url
@@ -75,7 +82,7 @@ def test_send_invites_only_eligible_applicants_not_yet_invited(
     assert invitation.last_sent_at is not None
     (message,) = mail.outbox
     assert message.to == ["lukasz.wojcik@example.pl"]
-    assert not message.subject.startswith("Reminder")
+    assert message.subject == f"Your invitation to register for {eligible.event.title}"
     url = reverse("registrations:invitation", kwargs={"token": invitation.token})
     assert invitation_link(message).endswith(url)
     assert invitation_link(message).startswith("http")
@@ -105,15 +112,11 @@ def test_resend_is_a_reminder_with_the_same_link(
     first_link = invitation_link(mail.outbox[0])
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client_for.post(
-            CHANGELIST,
-            {"action": "resend_invitations", ACTION_CHECKBOX_NAME: [eligible.pk]},
-            follow=True,
-        )
+        response = run_action(admin_client_for, "resend_invitations", eligible.pk)
 
     assert "sent again, marked as a reminder" in response.content.decode()
     reminder = mail.outbox[1]
-    assert reminder.subject.startswith("Reminder:")
+    assert reminder.subject == f"Reminder: your invitation to register for {eligible.event.title}"
     assert "this is a reminder" in reminder.body
     assert "this is a reminder" in reminder.alternatives[0][0]
     assert invitation_link(reminder) == first_link
@@ -381,7 +384,7 @@ def test_a_used_invitation_cannot_be_withdrawn_nor_the_decision_changed(organise
 
     with pytest.raises(MatchmakingError, match="already been used"):
         invitation_revoke(invitation=invitation)
-    with pytest.raises(MatchmakingError, match="already registered"):
+    with pytest.raises(MatchmakingError, match="Already registered"):
         application_mark_not_eligible(
             application=invitation.application, reviewer=organiser, reason="Late change."
         )
@@ -410,3 +413,97 @@ def test_once_the_registration_is_cancelled_the_decision_can_change(organiser, i
     )
 
     assert application.status == ApplicationStatus.NOT_ELIGIBLE
+
+
+def test_a_link_stays_used_after_its_registration_is_deleted(client, invitation):
+    client.post(invitation_url(invitation), registration_data(invitation))
+    invitation.refresh_from_db()
+    assert invitation.used_at is not None
+    Registration.objects.all().delete()  # the invitation's link to it is set to NULL
+
+    page = client.get(invitation_url(invitation))
+    again = client.post(invitation_url(invitation), registration_data(invitation))
+
+    invitation.refresh_from_db()
+    assert invitation.registration is None
+    assert page.status_code == 410
+    assert "already been used" in page.content.decode()
+    assert again.status_code == 410
+    assert not Registration.objects.exists()
+
+
+def test_the_migration_marks_invitations_used_that_already_have_a_registration(client, invitation):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    client.post(invitation_url(invitation), registration_data(invitation))
+    registration = Registration.objects.get()
+    Invitation.objects.update(used_at=None)  # as before the migration
+
+    import_module("registrations.migrations.0002_invitation_used_at").mark_used_invitations(
+        apps, None
+    )
+
+    invitation.refresh_from_db()
+    assert invitation.used_at == registration.created_at
+
+
+def test_after_a_cancelled_registration_the_organisation_can_be_invited_again(
+    admin_client_for, client, invitation, django_capture_on_commit_callbacks
+):
+    old_url = invitation_url(invitation)
+    client.post(old_url, registration_data(invitation))
+    registration_cancel(registration=Registration.objects.get())
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = run_action(admin_client_for, "send_invitations", invitation.application_id)
+
+    assert "1 invitations are being sent" in response.content.decode()
+    (message,) = mail.outbox
+    assert message.to == ["lukasz.wojcik@example.pl"]
+    new_link = invitation_link(message)
+    invitation.refresh_from_db()
+    assert new_link.endswith(invitation_url(invitation))
+    assert invitation_url(invitation) != old_url
+    assert invitation.used_at is None
+    assert invitation.registration == Registration.objects.get()  # kept, to reactivate
+    assert client.get(invitation_url(invitation)).status_code == 200
+    assert client.get(old_url).status_code == 404
+
+
+def test_an_organisation_registered_through_its_invitation_is_not_invited_again(
+    admin_client_for, client, invitation, django_capture_on_commit_callbacks
+):
+    client.post(invitation_url(invitation), registration_data(invitation))
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = run_action(admin_client_for, "send_invitations", invitation.application_id)
+
+    page = response.content.decode()
+    assert "0 invitations are being sent" in page
+    assert "1 of them is already registered through its invitation: not invited again." in page
+    assert mail.outbox == []
+    old_token = invitation.token
+    invitation.refresh_from_db()
+    assert invitation.token == old_token
+    assert invitation.used_at is not None
+
+
+def test_withdrawing_a_used_invitation_is_refused_naming_it(admin_client_for, client, invitation):
+    client.post(invitation_url(invitation), registration_data(invitation))
+
+    response = admin_client_for.post(
+        reverse("admin:registrations_invitation_changelist"),
+        {"action": "revoke", ACTION_CHECKBOX_NAME: [invitation.pk]},
+        follow=True,
+    )
+
+    assert (
+        "Invitation: Klaster Łódź Innowacje: This invitation has already been used"
+        in response.content.decode()
+    )
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None

@@ -128,7 +128,7 @@ def test_the_same_decision_twice_is_refused_with_a_clear_message(admin_client_fo
 
     response = run_action(admin_client_for, "mark_eligible", [application])
 
-    assert "Klaster Łódź is already marked “Eligible”" in response.content.decode()
+    assert "Klaster Łódź (Eligible): Already marked “Eligible”." in response.content.decode()
 
 
 def test_the_service_requires_a_reason_for_not_eligible(organiser, call):
@@ -257,3 +257,58 @@ def test_the_organiser_configures_the_call_in_the_admin(admin_client_for, call):
     assert response.status_code == 200
     assert call.declarations.first().text in page
     assert 'name="is_open"' in page
+
+
+def change_form_data(application, **overrides) -> dict:
+    """The admin change form's fields as the organiser would post them back."""
+    data = {
+        "legal_name": application.legal_name,
+        "country": application.country.code,
+        "organisation_type": application.organisation_type,
+        "eccp_profile_url": application.eccp_profile_url,
+        "members_count": application.members_count,
+        "sectors": [sector.pk for sector in application.sectors.all()],
+        "offers": application.offers,
+        "seeks": application.seeks,
+        "contact_first_name": application.contact_first_name,
+        "contact_last_name": application.contact_last_name,
+        "contact_job_title": application.contact_job_title,
+        "contact_email": application.contact_email,
+        "declarations_confirmed": [d.pk for d in application.declarations_confirmed.all()],
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("contact_email", "Anna.Mueller@Example.DE"), ("legal_name", "MÜLLER CLUSTER GMBH")],
+)
+def test_editing_an_application_to_another_ones_email_or_name_is_answered(
+    admin_client_for, call, field, value
+):
+    make_application(
+        call, legal_name="Müller Cluster GmbH", contact_email="anna.mueller@example.de"
+    )
+    application = make_application(call, legal_name="Klaster Łódź", contact_email="ewa@example.pl")
+    url = reverse("admin:registrations_expressionofinterest_change", args=[application.pk])
+
+    response = admin_client_for.post(url, change_form_data(application, **{field: value}))
+
+    assert response.status_code == 200
+    assert "has already been received" in str(response.context["adminform"].form.errors[field])
+    application.refresh_from_db()
+    assert (application.legal_name, application.contact_email) == ("Klaster Łódź", "ewa@example.pl")
+
+
+def test_an_application_can_be_edited_keeping_its_own_email_and_name(admin_client_for, call):
+    application = make_application(call, legal_name="Klaster Łódź", contact_email="ewa@example.pl")
+    url = reverse("admin:registrations_expressionofinterest_change", args=[application.pk])
+
+    response = admin_client_for.post(
+        url, change_form_data(application, legal_name="KLASTER ŁÓDŹ", members_count=91)
+    )
+
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert (application.legal_name, application.members_count) == ("KLASTER ŁÓDŹ", 91)

@@ -2,13 +2,14 @@
 
 import csv
 import io
-import types
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db.models import QuerySet
 
+from registrations import exports
 from registrations.exports import (
     APPLICATIONS,
     REGISTRATIONS,
@@ -22,11 +23,14 @@ from registrations.models import (
     AttendanceIntent,
     AttendanceMode,
     ExpressionOfInterest,
+    Invitation,
     Registration,
     RegistrationStatus,
     SurveyResponse,
 )
 from tests.factories import make_event, make_session
+from tests.factories_matchmaking import make_application as make_call_application
+from tests.factories_matchmaking import make_call
 from tests.factories_reporting import (
     make_application,
     make_registration,
@@ -180,6 +184,8 @@ def test_application_columns_join_sectors_by_name():
     make_application(event, sectors=sectors, members_count=125, legal_name="Klaster Łódź")
     rows = read_csv("".join(export_csv_chunks(APPLICATIONS, ExpressionOfInterest.objects.all())))
     row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["Declarations confirmed"] == ""
+    assert row["Invitation"] == "not invited"
     assert row["Legal name"] == "Klaster Łódź"
     assert row["Sectors"] == "Agrifood; Digital; Textiles"
     assert row["Number of members"] == "125"
@@ -206,15 +212,58 @@ def test_encoded_output_is_utf8_with_bom_and_excel_line_endings():
     assert b"\r\n" in data
 
 
-def test_export_streams_lazily_in_batches():
+def test_export_streams_lazily_in_batches(monkeypatch):
+    """The query is read in chunks, and a batch of output needs only its own rows."""
     event = make_event()
-    for _ in range(3):
+    for _ in range(5):
         make_registration(event)
+    monkeypatch.setattr(exports, "ROWS_PER_OUTPUT_CHUNK", 2)
+    chunk_sizes, rows_read = [], []
+    real_iterator = QuerySet.iterator
+
+    def recording_iterator(queryset, chunk_size=None):
+        chunk_sizes.append(chunk_size)
+        for row in real_iterator(queryset, chunk_size=chunk_size):
+            rows_read.append(row)
+            yield row
+
+    monkeypatch.setattr(QuerySet, "iterator", recording_iterator)
+
     chunks = export_csv_chunks(REGISTRATIONS, Registration.objects.all())
-    assert isinstance(chunks, types.GeneratorType)
     header_chunk = next(chunks)
+    first_batch = next(chunks)
+
     assert header_chunk.count("\r\n") == 1
-    assert "".join(chunks).count("\r\n") == 3
+    assert first_batch.count("\r\n") == 2
+    assert chunk_sizes == [exports.ROWS_PER_QUERY_CHUNK]
+    assert len(rows_read) == 2  # not the whole queryset
+    assert [chunk.count("\r\n") for chunk in chunks] == [2, 1]
+    assert len(rows_read) == 5
+
+
+def test_application_columns_declarations_and_invitation_state():
+    call = make_call()
+    declarations = list(call.declarations.all())
+    applications = {
+        state: make_call_application(call, legal_name=f"Klaster Łódź {state}")
+        for state in ["not invited", "invited", "registered", "withdrawn"]
+    }
+    applications["not invited"].declarations_confirmed.set(declarations[:1])
+    for state in ["invited", "registered", "withdrawn"]:
+        Invitation.objects.create(application=applications[state])
+    now = datetime(2030, 3, 1, 9, tzinfo=ZoneInfo("UTC"))
+    Invitation.objects.filter(application=applications["registered"]).update(used_at=now)
+    Invitation.objects.filter(application=applications["withdrawn"]).update(revoked_at=now)
+
+    rows = read_csv("".join(export_csv_chunks(APPLICATIONS, ExpressionOfInterest.objects.all())))
+
+    by_name = {row[2]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    for state, application in applications.items():
+        assert by_name[application.legal_name]["Invitation"] == state
+    assert by_name["Klaster Łódź not invited"]["Declarations confirmed"] == declarations[0].text
+    assert by_name["Klaster Łódź invited"]["Declarations confirmed"] == "; ".join(
+        declaration.text for declaration in declarations
+    )
 
 
 @pytest.mark.parametrize("kind", [SURVEY_RESPONSES, REGISTRATIONS, APPLICATIONS])

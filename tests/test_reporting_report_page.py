@@ -1,6 +1,6 @@
 """The report page of an event: intent against registrations, seats, spread, per-day chart."""
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,7 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registrations.models import AttendanceIntent, AttendanceMode, RegistrationStatus
-from registrations.reporting import event_report
+from registrations.reporting import (
+    CHART_BAR_WIDTH,
+    CHART_GAP,
+    CHART_MAX_BARS,
+    daily_chart,
+    event_report,
+)
 from tests.factories import make_event
 from tests.factories_reporting import make_registration, make_survey_response
 
@@ -93,6 +99,40 @@ def test_report_numbers(forum):
     assert [bar.height for bar in chart.bars] == [107, 53, 0, 160]
 
 
+def test_a_long_span_is_charted_by_week_within_the_bar_limit():
+    # Wednesday 2 January 2030 to Friday 31 May 2030: 150 days, 22 weeks from Monday 31 Dec.
+    per_day = [(date(2030, 1, 2), 2), (date(2030, 1, 6), 1), (date(2030, 5, 31), 4)]
+
+    chart = daily_chart(per_day)
+
+    assert chart.days_per_bar == 7
+    assert len(chart.bars) == 22
+    assert chart.width == 22 * (CHART_BAR_WIDTH + CHART_GAP)
+    assert (chart.bars[0].day, chart.bars[0].last_day) == (date(2029, 12, 31), date(2030, 1, 6))
+    assert chart.bars[0].count == 3
+    assert chart.bars[-1].count == 4
+    assert sum(bar.count for bar in chart.bars) == 7
+
+
+def test_a_span_of_years_stays_within_the_bar_limit():
+    chart = daily_chart([(date(2026, 1, 1), 1), (date(2030, 12, 31), 1)])
+
+    assert len(chart.bars) <= CHART_MAX_BARS
+    assert chart.days_per_bar % 7 == 0
+    assert sum(bar.count for bar in chart.bars) == 2
+
+
+def test_the_page_names_the_weeks_of_a_weekly_chart(admin_client_for):
+    event = make_event(timezone="UTC")
+    make_registration(event, created_at=datetime(2030, 1, 2, 10, tzinfo=UTC))
+    make_registration(event, created_at=datetime(2030, 5, 31, 10, tzinfo=UTC))
+
+    page = admin_client_for.get(report_url(event)).content.decode()
+
+    assert "<title>31 Dec 2029 \u2013 6 Jan 2030: 1</title>" in page
+    assert "Registrations per 7 days from 31 Dec 2029" in page
+
+
 def test_unlimited_seats_and_an_empty_event():
     report = event_report(event=make_event(onsite_capacity=None))
     assert report.onsite_seats.left is None
@@ -140,11 +180,34 @@ def test_staff_only(client, django_user_model, forum):
     assert client.get(url).status_code == 200
 
 
-def test_unknown_event_is_404(admin_client_for):
-    assert (
-        admin_client_for.get(reverse("admin:registrations_event_report", args=[999])).status_code
-        == 404
-    )
+def test_the_report_link_and_survey_figures_follow_the_permissions(
+    client, django_user_model, forum
+):
+    change_url = reverse("admin:registrations_event_change", args=[forum.pk])
+    staff = django_user_model.objects.create_user("wojcik", "w@example.pl", "pw", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_event"))
+    client.force_login(staff)
+    assert report_url(forum) not in client.get(change_url).content.decode()
+
+    staff.user_permissions.add(Permission.objects.get(codename="view_registration"))
+    assert f'href="{report_url(forum)}"' in client.get(change_url).content.decode()
+    without_survey = client.get(report_url(forum)).content.decode()
+    assert "Survey intent" not in without_survey
+    assert "survey responses" not in without_survey
+    assert "6 registrations (all statuses)" in without_survey
+
+    staff.user_permissions.add(Permission.objects.get(codename="view_surveyresponse"))
+    with_survey = client.get(report_url(forum)).content.decode()
+    assert "Survey intent" in with_survey
+    assert "7 survey responses, 6 registrations (all statuses)" in with_survey
+
+
+@pytest.mark.parametrize("object_id", ["999", "abc", "1%00", "1_00"])
+def test_unknown_or_malformed_event_id_is_404(admin_client_for, forum, object_id):
+    url = reverse("admin:registrations_event_report", args=[forum.pk])
+    url = url.replace(f"/{forum.pk}/report/", f"/{object_id}/report/")
+
+    assert admin_client_for.get(url).status_code == 404
 
 
 def queries_for_report_page(client, event) -> int:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registrations.exports import ExportKind, encoded, export_csv_chunks, kind_for_model
 from registrations.models import Event
-from registrations.services.reporting import export_record
+from registrations.services.reporting import export_record_create
 
 
 class CsvExportMixin:
@@ -76,7 +76,9 @@ class CsvExportMixin:
     def csv_response(self, request: HttpRequest, queryset, *, filters: str):
         kind = self.export_kind
         event = self.single_event_of(queryset)
-        export_record(kind=kind.slug, via="admin", user=request.user, event=event, filters=filters)
+        export_record_create(
+            kind=kind.slug, via="admin", user=request.user, event=event, filters=filters
+        )
         name = f"{kind.slug}-{event.slug if event else 'all-events'}-{timezone.now():%Y%m%d-%H%M}"
         return StreamingHttpResponse(
             encoded(export_csv_chunks(kind, queryset)),

@@ -20,6 +20,7 @@ from registrations.models import (
 )
 from registrations.services import matchmaking as services
 
+from .actions import apply_to_each
 from .exporting import CsvExportMixin
 
 
@@ -66,20 +67,6 @@ def _count(queryset) -> Coalesce:
     return Coalesce(Subquery(queryset.values("n")[:1], output_field=IntegerField()), 0)
 
 
-def _apply_each(modeladmin, request, items, apply, done_message: str) -> None:
-    """Apply a service to each selected row, each in its own transaction; report refusals."""
-    done = 0
-    for item in items:
-        try:
-            apply(item)
-        except services.MatchmakingError as error:
-            modeladmin.message_user(request, error.message, messages.WARNING)
-        else:
-            done += 1
-    if done:
-        modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
-
-
 class InvitationStateFilter(admin.SimpleListFilter):
     title = _("invitation")
     parameter_name = "invitation"
@@ -96,9 +83,9 @@ class InvitationStateFilter(admin.SimpleListFilter):
         return {
             "none": lambda: queryset.filter(invitation__isnull=True),
             "pending": lambda: queryset.filter(
-                invitation__revoked_at__isnull=True, invitation__registration__isnull=True
+                invitation__revoked_at__isnull=True, invitation__used_at__isnull=True
             ).exclude(invitation__isnull=True),
-            "registered": lambda: queryset.filter(invitation__registration__isnull=False),
+            "registered": lambda: queryset.filter(invitation__used_at__isnull=False),
             "revoked": lambda: queryset.filter(invitation__revoked_at__isnull=False),
         }.get(self.value(), lambda: queryset)()
 
@@ -112,8 +99,32 @@ class NotEligibleReasonForm(forms.Form):
     )
 
 
+class ExpressionOfInterestAdminForm(forms.ModelForm):
+    """The organiser's edit form: it refuses another application's email or legal name.
+
+    The event is read-only here, so the model form leaves the (event, lower(...)) unique
+    constraints out of its validation; the service's duplicate check answers instead.
+    """
+
+    class Meta:
+        model = ExpressionOfInterest
+        fields = ["legal_name", "contact_email"]  # the admin adds its fieldsets' fields
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if error := services.application_duplicate_error(
+            event_id=self.instance.event_id,
+            contact_email=cleaned_data.get("contact_email", ""),
+            legal_name=cleaned_data.get("legal_name", ""),
+            exclude_pk=self.instance.pk,
+        ):
+            self.add_error(error.field, error.message)
+        return cleaned_data
+
+
 @admin.register(ExpressionOfInterest)
 class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
+    form = ExpressionOfInterestAdminForm
     list_display = [
         "legal_name",
         "status",
@@ -226,7 +237,7 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
         invitation = getattr(application, "invitation", None)
         if invitation is None:
             return _("not invited")
-        if invitation.registration_id:
+        if invitation.used_at:
             return _("registered")
         if invitation.revoked_at:
             return _("withdrawn")
@@ -236,15 +247,14 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
 
     def _review(self, request, queryset, decide, done_message: str, **arguments) -> None:
         """One review decision per selected application, recorded as this organiser's."""
-        _apply_each(
-            self,
+        apply_to_each(
             request,
             queryset,
             lambda application: decide(application=application, reviewer=request.user, **arguments),
             done_message,
         )
 
-    @admin.action(description=_("Mark eligible (emails the applicant)"))
+    @admin.action(permissions=["change"], description=_("Mark eligible (emails the applicant)"))
     def mark_eligible(self, request, queryset):
         self._review(
             request,
@@ -253,7 +263,10 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
             _("%(count)d marked eligible; the applicants are told by email."),
         )
 
-    @admin.action(description=_("Mark not eligible, with a reason (emails the applicant)"))
+    @admin.action(
+        permissions=["change"],
+        description=_("Mark not eligible, with a reason (emails the applicant)"),
+    )
     def mark_not_eligible(self, request, queryset):
         form = NotEligibleReasonForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
@@ -278,7 +291,9 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
         )
         return None
 
-    @admin.action(description=_("Move to the reserve list (emails the applicant)"))
+    @admin.action(
+        permissions=["change"], description=_("Move to the reserve list (emails the applicant)")
+    )
     def move_to_reserve(self, request, queryset):
         self._review(
             request,
@@ -287,7 +302,10 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
             _("%(count)d moved to the reserve list; the applicants are told by email."),
         )
 
-    @admin.action(description=_("Send invitations to eligible applicants not yet invited"))
+    @admin.action(
+        permissions=["change"],
+        description=_("Send invitations to eligible applicants not yet invited"),
+    )
     def send_invitations(self, request, queryset):
         self._report_invitations(
             request,
@@ -295,12 +313,14 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
             services.invitations_send(applications=queryset),
             _(
                 "%(sent)d invitations are being sent by email. %(skipped)d selected applications "
-                "were skipped: not eligible, or already invited (use “Resend invitations” to "
-                "remind those)."
+                "were skipped: not eligible, already registered, or already invited (use "
+                "“Resend invitations” to remind those)."
             ),
         )
 
-    @admin.action(description=_("Resend invitations as a reminder (same link)"))
+    @admin.action(
+        permissions=["change"], description=_("Resend invitations as a reminder (same link)")
+    )
     def resend_invitations(self, request, queryset):
         self._report_invitations(
             request,
@@ -319,6 +339,19 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
             message % {"sent": run.sent, "skipped": run.skipped},
             messages.SUCCESS if run.sent else messages.WARNING,
         )
+        if run.already_registered:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d of them is already registered through its invitation: not invited "
+                    "again.",
+                    "%(count)d of them are already registered through their invitation: not "
+                    "invited again.",
+                    run.already_registered,
+                )
+                % {"count": run.already_registered},
+                messages.WARNING,
+            )
         for event in Event.objects.filter(applications__in=queryset).distinct():
             if not event.registration_is_open():
                 self.message_user(
@@ -340,12 +373,13 @@ class InvitationAdmin(admin.ModelAdmin):
         "send_count",
         "last_sent_at",
         "revoked_at",
+        "used_at",
         "registration",
     ]
     list_filter = [
         "application__event",
         ("revoked_at", admin.EmptyFieldListFilter),
-        ("registration", admin.EmptyFieldListFilter),
+        ("used_at", admin.EmptyFieldListFilter),
     ]
     search_fields = ["application__legal_name", "application__contact_email"]
     list_select_related = ["application__event", "registration"]
@@ -355,6 +389,7 @@ class InvitationAdmin(admin.ModelAdmin):
         "send_count",
         "last_sent_at",
         "revoked_at",
+        "used_at",
         "registration",
     ]
     readonly_fields = fields
@@ -367,10 +402,11 @@ class InvitationAdmin(admin.ModelAdmin):
     def event(self, invitation: Invitation):
         return invitation.application.event
 
-    @admin.action(description=_("Withdraw the invitation (the link stops working)"))
+    @admin.action(
+        permissions=["change"], description=_("Withdraw the invitation (the link stops working)")
+    )
     def revoke(self, request, queryset):
-        _apply_each(
-            self,
+        apply_to_each(
             request,
             queryset,
             lambda invitation: services.invitation_revoke(invitation=invitation),

@@ -25,6 +25,7 @@ from registrations.services.registration import (
     registration_resend_confirmation,
 )
 
+from .actions import apply_to_each as _apply
 from .exporting import CsvExportMixin
 
 
@@ -59,20 +60,6 @@ class CloseRegistrationForm(forms.Form):
         ),
     )
     explanation = _("People already registered keep their registration.")
-
-
-def _apply(request: HttpRequest, items, service, done: str) -> None:
-    """Run a service on each selected item; report successes and each refusal."""
-    succeeded = 0
-    for item in items:
-        try:
-            service(item)
-        except RegistrationError as error:
-            messages.error(request, f"{item}: {error.message}")
-        else:
-            succeeded += 1
-    if succeeded:
-        messages.success(request, done % {"count": succeeded})
 
 
 class EventRegistrationAdminMixin:

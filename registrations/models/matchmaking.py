@@ -150,13 +150,19 @@ class Invitation(models.Model):
     last_sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
     send_count = models.PositiveSmallIntegerField(_("times sent"), default=0)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    used_at = models.DateTimeField(
+        _("used at"),
+        null=True,
+        blank=True,
+        help_text=_("When the link was used to register; a used link stays used."),
+    )
     registration = models.OneToOneField(
         Registration,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="invitation",
-        help_text=_("Set when the link has been used."),
+        help_text=_("The registration made with the link (empty if it was deleted)."),
     )
 
     class Meta:

@@ -50,22 +50,32 @@ def country_is_eligible(*, call: ApplicationCall, country: str) -> bool:
     return not call.eligible_countries or country in {c.code for c in call.eligible_countries}
 
 
-def _duplicate_error(
-    *, event_id: int, contact_email: str, legal_name: str
-) -> MatchmakingError | None:
-    """An answer naming the field that repeats an earlier application (email first), or None.
+def _as_read(text: str) -> str:
+    """A name as people read it: case and runs of white space do not count."""
+    return " ".join(text.split()).casefold()
 
-    Compared in Python with casefold: SQLite's lower() ignores non-ASCII letters, so the
-    database constraint alone would let "ŁÓDŹ" and "Łódź" both in there.
+
+def application_duplicate_error(
+    *, event_id: int, contact_email: str, legal_name: str, exclude_pk: int | None = None
+) -> MatchmakingError | None:
+    """An answer naming the field that repeats another application (email first), or None.
+
+    Shared by the public form and the admin's edit form (which excludes the edited application).
+    Compared in Python, as people read names: runs of white space collapsed, then casefolded.
+    No database expression does that on both backends (SQLite's lower() ignores non-ASCII
+    letters, and casefold turns ß into ss), so the database constraint alone would let "ŁÓDŹ"
+    and "Łódź" both in there; only the two columns of the event's applications are read.
     """
-    earlier = ExpressionOfInterest.objects.filter(event_id=event_id).values_list(
-        "contact_email", "legal_name"
+    earlier = (
+        ExpressionOfInterest.objects.filter(event_id=event_id)
+        .exclude(pk=exclude_pk)
+        .values_list("contact_email", "legal_name")
     )
     emails, names = set(), set()
     for email, name in earlier.iterator():
-        emails.add(email.casefold())
-        names.add(name.casefold())
-    if contact_email.casefold() in emails:
+        emails.add(_as_read(email))
+        names.add(_as_read(name))
+    if _as_read(contact_email) in emails:
         return MatchmakingError(
             _(
                 "An expression of interest from this email address has already been received "
@@ -74,7 +84,7 @@ def _duplicate_error(
             ),
             field="contact_email",
         )
-    if legal_name.casefold() in names:
+    if _as_read(legal_name) in names:
         return MatchmakingError(
             _(
                 "An expression of interest for an organisation with this legal name has already "
@@ -124,7 +134,7 @@ def application_submit(
             _("Please confirm every eligibility declaration."), field="declarations"
         )
     duplicate = dict(event_id=call.event_id, contact_email=contact_email, legal_name=legal_name)
-    if error := _duplicate_error(**duplicate):
+    if error := application_duplicate_error(**duplicate):
         raise error
     try:
         with transaction.atomic():  # a savepoint: a race lost to a twin request is answered too
@@ -146,7 +156,7 @@ def application_submit(
                 consented_at=now,
             )
     except IntegrityError as race:  # a twin request committed between the check and the insert
-        raise _duplicate_error(**duplicate) or MatchmakingError(
+        raise application_duplicate_error(**duplicate) or MatchmakingError(
             _("This expression of interest has already been received.")
         ) from race
     application.sectors.set(sectors)
@@ -196,8 +206,7 @@ def _decide(
     )
     if application.status not in _DECISION_FROM[status]:
         raise MatchmakingError(
-            _("%(name)s is already marked “%(status)s”.")
-            % {"name": application.legal_name, "status": application.get_status_display()}
+            _("Already marked “%(status)s”.") % {"status": application.get_status_display()}
         )
     invitation = (
         Invitation.objects.select_for_update(of=("self",))  # not the outer-joined registration
@@ -209,10 +218,9 @@ def _decide(
     if registered and registered.status != RegistrationStatus.CANCELLED:
         raise MatchmakingError(
             _(
-                "%(name)s has already registered through its invitation; cancel that "
-                "registration before changing the decision."
+                "Already registered through its invitation; cancel that registration before "
+                "changing the decision."
             )
-            % {"name": application.legal_name}
         )
     if invitation and status != ApplicationStatus.ELIGIBLE and invitation.revoked_at is None:
         invitation.revoked_at = now  # an unused link stops working with the decision
@@ -281,6 +289,7 @@ class InvitationRun:
 
     sent: int
     skipped: int
+    already_registered: int = 0  # of the skipped: invited and registered (not cancelled)
 
 
 def _enqueue_on_commit(task: Task, *args) -> None:
@@ -290,8 +299,13 @@ def _enqueue_on_commit(task: Task, *args) -> None:
 def _send(invitation: Invitation, *, reminder: bool, now: datetime) -> None:
     invitation.send_count += 1
     invitation.last_sent_at = now
-    invitation.save(update_fields=["send_count", "last_sent_at", "token", "revoked_at"])
+    invitation.save(update_fields=["send_count", "last_sent_at", "token", "revoked_at", "used_at"])
     _enqueue_on_commit(tasks.invitation_email_send, invitation.pk, reminder)
+
+
+def _has_active_registration(invitation: Invitation) -> bool:
+    registration = invitation.registration
+    return registration is not None and registration.status != RegistrationStatus.CANCELLED
 
 
 @transaction.atomic
@@ -300,8 +314,10 @@ def invitations_send(
 ) -> InvitationRun:
     """Invite each eligible applicant without a working invitation; skip the others.
 
-    An applicant whose earlier link was revoked (say, marked not eligible and later eligible
-    again) gets a new link: the old one stays dead.
+    A new link (the old one stays dead) goes to an applicant whose earlier link was revoked (say,
+    marked not eligible and later eligible again), and to one whose registration through its
+    link was cancelled or deleted: the invitation keeps its link to the cancelled registration,
+    which registering again reactivates. An applicant registered through its link is skipped.
     """
     now = now or timezone.now()
     ids = [application.pk for application in applications]
@@ -310,17 +326,23 @@ def invitations_send(
         .filter(pk__in=ids, status=ApplicationStatus.ELIGIBLE)
         .order_by("pk")
     )
-    sent = 0
+    sent = already_registered = 0
     for application in eligible:
-        invitation, created = Invitation.objects.get_or_create(application=application)
-        if not created and invitation.revoked_at is None:
-            continue  # already invited: a reminder is a separate, explicit action
+        invitation, created = Invitation.objects.select_related("registration").get_or_create(
+            application=application
+        )
         if not created:
+            if _has_active_registration(invitation):
+                already_registered += 1
+                continue
+            if invitation.revoked_at is None and invitation.used_at is None:
+                continue  # already invited: a reminder is a separate, explicit action
             invitation.token = new_token()
             invitation.revoked_at = None
+            invitation.used_at = None
         _send(invitation, reminder=False, now=now)
         sent += 1
-    return InvitationRun(sent=sent, skipped=len(ids) - sent)
+    return InvitationRun(sent=sent, skipped=len(ids) - sent, already_registered=already_registered)
 
 
 @transaction.atomic
@@ -336,7 +358,7 @@ def invitations_resend(
             application__in=ids,
             application__status=ApplicationStatus.ELIGIBLE,
             revoked_at__isnull=True,
-            registration__isnull=True,
+            used_at__isnull=True,
         )
         .order_by("pk")
     )
@@ -350,7 +372,7 @@ def invitations_resend(
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, now: datetime | None = None) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.registration_id:
+    if invitation.used_at:
         raise MatchmakingError(
             _("This invitation has already been used; cancel the registration instead.")
         )
@@ -361,8 +383,12 @@ def invitation_revoke(*, invitation: Invitation, now: datetime | None = None) ->
 
 
 def invitation_unusable_reason(invitation: Invitation) -> str:
-    """Why this link cannot be used to register (empty if it can), in words for the invitee."""
-    if invitation.registration_id:
+    """Why this link cannot be used to register (empty if it can), in words for the invitee.
+
+    Use is recorded in `used_at`, not read from the registration link: that link is cleared if
+    the registration is deleted, and the link must not work again then.
+    """
+    if invitation.used_at:
         return _(
             "This invitation has already been used to register. To change or cancel the "
             "registration, use the private link in your registration confirmation email."
@@ -410,6 +436,7 @@ def invitation_accept(
     same moment cannot slip past the checks; the registration is made in the same transaction
     and links the invitation as used.
     """
+    now = now or timezone.now()
     invitation = lock_invitation(invitation)
     application = invitation.application
     if reason := invitation_unusable_reason(invitation):
@@ -432,5 +459,6 @@ def invitation_accept(
         now=now,
     )
     invitation.registration = registration
-    invitation.save(update_fields=["registration"])
+    invitation.used_at = now
+    invitation.save(update_fields=["registration", "used_at"])
     return registration

@@ -7,7 +7,7 @@ from registrations.models import Event, ExportRecord
 
 
 @transaction.atomic
-def export_record(
+def export_record_create(
     *,
     kind: str,
     via: str,

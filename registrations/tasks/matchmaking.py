@@ -34,7 +34,7 @@ def invitation_email_send(invitation_id: int, reminder: bool) -> None:
     """Send the single-use link, unless it was used or withdrawn before the worker ran."""
     invitation = (
         Invitation.objects.select_related("application__event")
-        .filter(pk=invitation_id, revoked_at__isnull=True, registration__isnull=True)
+        .filter(pk=invitation_id, revoked_at__isnull=True, used_at__isnull=True)
         .first()
     )
     if invitation is None:

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from registrations.exports import KINDS, export_csv_chunks
 from registrations.models import Event
-from registrations.services.reporting import export_record
+from registrations.services.reporting import export_record_create
 
 
 class Command(BaseCommand):
@@ -30,7 +30,9 @@ class Command(BaseCommand):
         export_kind = KINDS[kind]
         queryset = export_kind.model.objects.filter(**export_kind.event_filter(event))
         with self.opened(output) as write:
-            export_record(kind=kind, via="command", event=event, filters=f"event={event.slug}")
+            export_record_create(
+                kind=kind, via="command", event=event, filters=f"event={event.slug}"
+            )
             for chunk in export_csv_chunks(export_kind, queryset):
                 write(chunk)
 
