@@ -473,6 +473,30 @@ def test_after_a_cancelled_registration_the_organisation_can_be_invited_again(
     assert client.get(old_url).status_code == 404
 
 
+def test_the_new_invitation_takes_up_the_cancelled_registration_again(
+    client, invitation, django_capture_on_commit_callbacks
+):
+    client.post(invitation_url(invitation), registration_data(invitation))
+    registration = Registration.objects.get()
+    registration_cancel(registration=registration)
+    invitations_send(applications=[invitation.application])
+    invitation.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            invitation_url(invitation), registration_data(invitation, attendance_mode="online")
+        )
+
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert Registration.objects.count() == 1
+    assert registration.status == RegistrationStatus.CONFIRMED
+    assert registration.cancelled_at is None
+    invitation.refresh_from_db()
+    assert invitation.used_at is not None
+    assert invitation.registration == registration
+
+
 def test_an_organisation_registered_through_its_invitation_is_not_invited_again(
     admin_client_for, client, invitation, django_capture_on_commit_callbacks
 ):
