@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from registrations import selectors
-from registrations.models import AttendanceMode, Event, Registration
+from registrations.models import CONTACT_FIELDS, AttendanceMode, Event, Registration
 from registrations.services.registration import (
     RegistrationError,
     email_registered,
@@ -303,19 +303,7 @@ class RegistrationAdmin(CsvExportMixin, admin.ModelAdmin):
         (None, {"fields": ["event", "status", "attendance_mode", "sessions_list", "source"]}),
         (
             _("Person (edit only to correct a mistake)"),
-            {
-                "fields": [
-                    "first_name",
-                    "last_name",
-                    "email",
-                    "organisation",
-                    "organisation_type",
-                    "job_title",
-                    "country",
-                    "accessibility_needs",
-                    "dietary_needs",
-                ]
-            },
+            {"fields": [*CONTACT_FIELDS, "accessibility_needs", "dietary_needs"]},
         ),
         (
             _("Record"),

@@ -8,7 +8,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from registrations import selectors
-from registrations.models import AttendanceIntent, Event, InterestSurvey, SurveyResponse
+from registrations.models import (
+    CONTACT_FIELDS,
+    AttendanceIntent,
+    Event,
+    InterestSurvey,
+    SurveyResponse,
+)
 from registrations.services.survey import (
     SURVEY_ANSWER_FIELDS,
     IntentNotOffered,
@@ -113,15 +119,6 @@ class InterestSurveyAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{survey}: {state}.", messages.SUCCESS)
 
 
-PERSON_FIELDS = [
-    "first_name",
-    "last_name",
-    "email",
-    "organisation",
-    "organisation_type",
-    "job_title",
-    "country",
-]
 # The email identifies who answered; the rest is the record of the answer and its consent.
 ALWAYS_READ_ONLY = [
     "survey",
@@ -176,7 +173,7 @@ class SurveyResponseAdmin(CsvExportMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     fieldsets = [
         (None, {"fields": ["survey", "intent", "notify_when_registration_opens", "comment"]}),
-        (_("Person"), {"fields": PERSON_FIELDS}),
+        (_("Person"), {"fields": CONTACT_FIELDS}),
         (
             _("Record"),
             {
@@ -214,7 +211,7 @@ class SurveyResponseAdmin(CsvExportMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if self.editing_personal_data(request, obj):
             return ALWAYS_READ_ONLY
-        return [*dict.fromkeys([*ALWAYS_READ_ONLY, *PERSON_FIELDS, "intent", "comment"])]
+        return [*dict.fromkeys([*ALWAYS_READ_ONLY, *CONTACT_FIELDS, "intent", "comment"])]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         obj = self.get_object(request, object_id) if object_id else None

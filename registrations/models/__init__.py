@@ -1,4 +1,5 @@
 from .common import (
+    CONTACT_FIELDS,
     AttendanceIntent,
     AttendanceMode,
     ConsentRecord,
@@ -20,6 +21,7 @@ from .reporting import ExportRecord
 from .surveys import InterestSurvey, SurveyResponse
 
 __all__ = [
+    "CONTACT_FIELDS",
     "ApplicantType",
     "ApplicationCall",
     "ApplicationStatus",

@@ -57,6 +57,17 @@ class ContactDetails(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
+CONTACT_FIELDS = [
+    "first_name",
+    "last_name",
+    "email",
+    "organisation",
+    "organisation_type",
+    "job_title",
+    "country",
+]
+
+
 class ConsentRecord(models.Model):
     """Which version of the privacy notice a person accepted, and when."""
 
