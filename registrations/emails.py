@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -23,6 +24,15 @@ class Attachment:
     filename: str
     content: bytes
     mimetype: str
+
+
+# A form that emails a private link "again" must not become a way to flood someone's inbox.
+LINK_AGAIN_INTERVAL_SECONDS = 10 * 60
+
+
+def link_again_allowed(token: str) -> bool:
+    """True at most once per interval for a private link (atomic: the cache's add)."""
+    return cache.add(f"link-again:{token}", True, LINK_AGAIN_INTERVAL_SECONDS)
 
 
 def absolute_url(path: str) -> str:

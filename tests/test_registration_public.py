@@ -388,6 +388,31 @@ def test_a_second_submission_with_the_same_email_is_answered_on_the_form(client)
     assert Registration.objects.filter(event=event).count() == 1
 
 
+def test_a_second_submission_emails_the_private_link_again_at_most_once_in_a_while(
+    client, django_capture_on_commit_callbacks
+):
+    event = make_open_event(title="R&D Forum Järvenpää")
+    data = form_data(email="jarvenpaa@cluster.example.fi")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(register_url(event), data)
+    registration = Registration.objects.get()
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(register_url(event), {**data, "first_name": "Impostor"})
+        second = client.post(register_url(event), data)
+
+    assert "emailed the private link" in first.content.decode()
+    assert "emailed the private link" in second.content.decode()
+    (message,) = mail.outbox  # the second one within the interval sends nothing
+    assert message.to == ["jarvenpaa@cluster.example.fi"]
+    assert message.subject == "Your private link for R&D Forum Järvenpää"
+    assert registration.token in message.body
+    assert "Impostor" not in message.body
+    registration.refresh_from_db()
+    assert registration.first_name != "Impostor"
+
+
 @pytest.mark.parametrize(
     ("fields", "field_message"),
     [

@@ -97,6 +97,19 @@ def test_the_same_email_in_any_case_never_makes_a_second_answer_and_gets_the_lin
     assert "Impostor" not in message.body
 
 
+def test_repeats_email_the_link_at_most_once_in_a_while(django_capture_on_commit_callbacks):
+    survey = make_survey()
+    make_response(survey, email="anna.mueller@example.de")
+
+    for _attempt in range(3):
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(AlreadyAnswered):
+            survey_response_submit(
+                survey=survey, email="anna.mueller@example.de", answer=survey_answer()
+            )
+
+    assert len(mail.outbox) == 1
+
+
 def test_a_lost_race_on_the_unique_constraint_is_answered_like_a_repeat(
     django_capture_on_commit_callbacks,
 ):

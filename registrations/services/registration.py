@@ -19,7 +19,12 @@ from django.utils.translation import gettext as _
 
 from registrations import selectors
 from registrations.calendar import event_calendar
-from registrations.emails import Attachment, absolute_url, send_templated_email_on_commit
+from registrations.emails import (
+    Attachment,
+    absolute_url,
+    link_again_allowed,
+    send_templated_email_on_commit,
+)
 from registrations.models import (
     AttendanceMode,
     Event,
@@ -294,9 +299,36 @@ def email_registered(event: Event, email: str, *, other_than: Registration | Non
 
 def _already_registered_message() -> str:
     return _(
-        "This email address is already registered for this event. Use the private link in "
-        "your confirmation email to change or cancel the registration."
+        "This email address is already registered for this event, so nothing new was stored. "
+        "We have emailed the private link to that address (again), to see, change or cancel "
+        "the registration."
     )
+
+
+@transaction.atomic
+def registration_private_link_resend(*, event: Event, email: str) -> None:
+    """Email the private link again to an address that is already registered.
+
+    Called after AlreadyRegistered (whose transaction rolled back), for someone who lost the
+    confirmation email; at most once per interval per registration, and nothing is revealed on
+    the page beyond what the person typed.
+    """
+    registration = (
+        Registration.objects.alias(lower_email=Lower("email"))
+        .filter(event=event, lower_email=email.lower())
+        .select_related("event")
+        .first()
+    )
+    if registration is not None and link_again_allowed(registration.token):
+        send_templated_email_on_commit(
+            to=registration.email,
+            template="registration_link_again",
+            context={
+                "registration": registration,
+                "event": registration.event,
+                "manage_url": absolute_url(registration_manage_path(registration)),
+            },
+        )
 
 
 # Changing and cancelling ---------------------------------------------------------------------

@@ -14,7 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registrations.emails import absolute_url, send_templated_email_on_commit
+from registrations.emails import (
+    absolute_url,
+    link_again_allowed,
+    send_templated_email_on_commit,
+)
 from registrations.models import InterestSurvey, SurveyResponse
 from registrations.selectors import survey_accepts_answers, survey_intent_choices
 
@@ -125,7 +129,8 @@ def _response_create_or_find(
         else:
             _email_link(response, template="survey_confirmation")
             return response, True
-    _email_link(existing, template="survey_link_again")
+    if link_again_allowed(existing.token):
+        _email_link(existing, template="survey_link_again")
     return existing, False
 
 

@@ -17,6 +17,7 @@ from registrations.forms.registration import (
 from registrations.models import RegistrationSource
 from registrations.prefill import PrefillLinkInvalid, survey_response_from_prefill
 from registrations.services.registration import (
+    AlreadyRegistered,
     RegistrationError,
     SeatsTaken,
     closed_reason,
@@ -24,6 +25,7 @@ from registrations.services.registration import (
     registration_change_mode,
     registration_change_sessions,
     registration_create,
+    registration_private_link_resend,
 )
 from registrations.views import form_page
 
@@ -64,6 +66,9 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except SeatsTaken as error:
             form.show_seats_taken(error)
+        except AlreadyRegistered as error:
+            registration_private_link_resend(event=event, email=form.cleaned_data["email"])
+            form.add_error(None, error.message)
         except RegistrationError as error:
             form.add_error(None, error.message)
         else:
