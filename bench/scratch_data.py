@@ -33,10 +33,17 @@ PEOPLE = [
 
 
 def require_postgresql() -> None:
+    """Check for PostgreSQL, create the scratch database if it is missing, and migrate it."""
     if connection.vendor != "postgresql":
         sys.exit(
             "Set DATABASE_URL to a scratch PostgreSQL database, e.g. postgres://…/eventsite_bench"
         )
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [connection.settings_dict["NAME"]]
+        )
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{connection.settings_dict["NAME"]}"')
     call_command("migrate", verbosity=0)
 
 
