@@ -2,9 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install lint migrate demo worker bench clean
+.PHONY: run test install lint migrate demo worker clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,14 +19,12 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
-# Local site with the mail worker beside it; Ctrl-C stops both.
+# Local site with the mail worker beside it (Procfile.dev, run by honcho); Ctrl-C stops both.
 run: export DEBUG ?= true
 run: demo
 	$(PY) manage.py ensure_organiser
-	@echo "Serving http://$(HOST)/ (admin: http://$(HOST)/admin/); the mail worker runs beside it."
-	trap 'kill 0' INT TERM EXIT; \
-	$(PY) manage.py db_worker --reload & \
-	$(PY) manage.py runserver $(HOST)
+	@echo "Serving http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/) with the mail worker."
+	$(VENV)/bin/honcho --procfile Procfile.dev start
 
 worker: install
 	$(PY) manage.py db_worker
