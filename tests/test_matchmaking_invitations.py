@@ -73,8 +73,8 @@ def test_send_invites_only_eligible_applicants_not_yet_invited(
             follow=True,
         )
 
-    assert "1 invitations are being sent" in response.content.decode()
-    assert "1 selected applications were skipped" in response.content.decode()
+    assert "Invitations being sent by email: 1." in response.content.decode()
+    assert "Selected applications skipped: 1 " in response.content.decode()
     assert "the invitation links work only once you open it" in response.content.decode()
     invitation = Invitation.objects.get()
     assert invitation.application == eligible
@@ -114,7 +114,10 @@ def test_resend_is_a_reminder_with_the_same_link(
     with django_capture_on_commit_callbacks(execute=True):
         response = run_action(admin_client_for, "resend_invitations", eligible.pk)
 
-    assert "sent again, marked as a reminder" in response.content.decode()
+    assert (
+        "Invitations being sent again as a reminder, with the same link: 1."
+        in response.content.decode()
+    )
     reminder = mail.outbox[1]
     assert reminder.subject == f"Reminder: your invitation to register for {eligible.event.title}"
     assert "this is a reminder" in reminder.body
@@ -460,7 +463,7 @@ def test_after_a_cancelled_registration_the_organisation_can_be_invited_again(
     with django_capture_on_commit_callbacks(execute=True):
         response = run_action(admin_client_for, "send_invitations", invitation.application_id)
 
-    assert "1 invitations are being sent" in response.content.decode()
+    assert "Invitations being sent by email: 1." in response.content.decode()
     (message,) = mail.outbox
     assert message.to == ["lukasz.wojcik@example.pl"]
     new_link = invitation_link(message)
@@ -507,7 +510,7 @@ def test_an_organisation_registered_through_its_invitation_is_not_invited_again(
         response = run_action(admin_client_for, "send_invitations", invitation.application_id)
 
     page = response.content.decode()
-    assert "0 invitations are being sent" in page
+    assert "Invitations being sent by email: 0." in page
     assert "1 of them is already registered through its invitation: not invited again." in page
     assert mail.outbox == []
     old_token = invitation.token

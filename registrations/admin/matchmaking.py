@@ -312,8 +312,8 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
             queryset,
             services.invitations_send(applications=queryset),
             _(
-                "%(sent)d invitations are being sent by email. %(skipped)d selected applications "
-                "were skipped: not eligible, already registered, or already invited (use "
+                "Invitations being sent by email: %(sent)d. Selected applications skipped: "
+                "%(skipped)d (not eligible, already registered, or already invited: use "
                 "“Resend invitations” to remind those)."
             ),
         )
@@ -327,9 +327,9 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
             queryset,
             services.invitations_resend(applications=queryset),
             _(
-                "%(sent)d invitations are being sent again, marked as a reminder, with the same "
-                "link. %(skipped)d selected applications were skipped: not invited yet, already "
-                "registered, withdrawn or no longer eligible."
+                "Invitations being sent again as a reminder, with the same link: %(sent)d. "
+                "Selected applications skipped: %(skipped)d (not invited yet, already "
+                "registered, withdrawn or no longer eligible)."
             ),
         )
 
