@@ -69,7 +69,9 @@ def event_next_step(*, event: Event, now: datetime | None = None) -> NextStep:
             action_label=_("Register"),
             action_url=reverse("registrations:register", kwargs={"slug": event.slug}),
         )
-    if event_open_survey(event=event, now=now):  # never while registration is open
+    if event.registration_has_opened(now):
+        return NextStep(message=_("Registration for this event is closed."))
+    if event_open_survey(event=event, now=now):  # only before registration ever opened
         return NextStep(
             message=_(
                 "Registration is not open yet. Tell us whether you plan to come, on site or online."
@@ -83,9 +85,10 @@ def event_next_step(*, event: Event, now: datetime | None = None) -> NextStep:
 
 
 def survey_accepts_answers(*, survey: InterestSurvey, now: datetime | None = None) -> bool:
-    """Open, before registration opens (then people register instead) and before the event."""
+    """Open, and registration has not opened yet (people then register instead, and once it
+    has closed, the survey's "tell me when registration opens" would promise nothing)."""
     event = survey.event
-    return survey.is_open and not event.registration_is_open(now) and not event.is_over(now)
+    return survey.is_open and not event.registration_has_opened(now) and not event.is_over(now)
 
 
 def event_open_survey(*, event: Event, now: datetime | None = None) -> InterestSurvey | None:

@@ -19,10 +19,12 @@ from registrations.services.registration import (
     RegistrationClosed,
     RegistrationError,
     SeatsTaken,
+    registration_close,
     registration_create,
 )
 from tests.factories import make_event, make_session
 from tests.factories_registration import make_open_event, person, register
+from tests.factories_survey import make_survey, survey_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -207,6 +209,28 @@ def test_event_page_offers_registration_while_open(client):
 
     assert "Registration is open." in page
     assert f'href="/events/{event.slug}/register/"' in page
+
+
+def test_after_registration_closed_the_pages_say_closed_and_the_survey_takes_no_answers(
+    client, organiser
+):
+    event = make_open_event()
+    survey = make_survey(event)
+    registration_close(event=event, by=organiser)
+
+    event_page = client.get(event.get_absolute_url()).content.decode()
+    register_page = client.get(register_url(event)).content.decode()
+    survey_post = client.post(
+        f"/events/{event.slug}/survey/", survey_form_data(email="late@example.fi")
+    )
+
+    assert "Registration for this event is closed." in event_page
+    assert "not open yet" not in event_page
+    assert f"/events/{event.slug}/survey/" not in event_page
+    assert "Registration for this event is closed." in register_page
+    assert "not open yet" not in register_page
+    assert survey_post.status_code == 409
+    assert not survey.responses.exists()
 
 
 def test_invitation_only_event_page_does_not_offer_the_public_form(client):

@@ -135,6 +135,11 @@ class Event(models.Model):
     def is_over(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.end
 
+    def registration_has_opened(self, now: datetime | None = None) -> bool:
+        """Registration opened at some point (it may have closed since)."""
+        now = now or timezone.now()
+        return self.registration_opens_at is not None and self.registration_opens_at <= now
+
     def registration_is_open(self, now: datetime | None = None) -> bool:
         """Open between the opening and closing times, and never after the event ended.
 
@@ -142,8 +147,7 @@ class Event(models.Model):
         """
         now = now or timezone.now()
         return (
-            self.registration_opens_at is not None
-            and self.registration_opens_at <= now
+            self.registration_has_opened(now)
             and (self.registration_closes_at is None or now < self.registration_closes_at)
             and not self.is_over(now)
         )

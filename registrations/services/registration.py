@@ -177,7 +177,7 @@ def closed_reason(event: Event, now: datetime) -> str:
     """Why nobody can register right now, in words for the public."""
     if event.is_over(now):
         return _("This event has taken place; registration is closed.")
-    if event.registration_opens_at is None or event.registration_opens_at > now:
+    if not event.registration_has_opened(now):
         return _("Registration for this event is not open yet.")
     return _("Registration for this event is closed.")
 
