@@ -201,6 +201,13 @@ def has_place_for_newcomer(*, event: Event, attendance_mode: str) -> bool:
     return not registration_seats(event=event)[attendance_mode].full
 
 
+def registration_is_changeable(*, registration: Registration, now: datetime | None = None) -> bool:
+    """The person can still switch mode, change sessions or cancel."""
+    return registration.status != RegistrationStatus.CANCELLED and not registration.event.is_over(
+        now
+    )
+
+
 def waiting_list_position(*, registration: Registration) -> int | None:
     """1 for the first person waiting for this mode; None if not on the waiting list."""
     if registration.status != RegistrationStatus.WAITLISTED:

@@ -67,7 +67,7 @@ class RegistrationForm(forms.Form):
     email = forms.EmailField(label=_("Email"), max_length=254)
     organisation = SingleLineField(label=_("Organisation"), max_length=200)
     organisation_type = forms.ChoiceField(
-        label=_("Organisation type"), choices=[("", "---------"), *OrganisationType.choices]
+        label=_("Type of organisation"), choices=[("", "---------"), *OrganisationType.choices]
     )
     job_title = SingleLineField(label=_("Job title"), max_length=150, required=False)
     country = forms.ChoiceField(label=_("Country"), choices=[("", "---------"), *countries])

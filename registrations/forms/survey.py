@@ -44,6 +44,7 @@ class SurveyAnswerForm(forms.Form):
         self.fields["country"].choices = [("", "---------"), *countries]  # in today's language
         self.fields["intent"].choices = survey_intent_choices(event=event)
         self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}  # the server's messages, not the browser's
         self.helper.add_input(Submit("submit", self.submit_label))
 
     def answer(self) -> SurveyAnswer:

@@ -337,10 +337,12 @@ def registration_private_link_resend(*, event: Event, email: str) -> None:
 def _lock_changeable(registration: Registration, now: datetime) -> tuple[Event, Registration]:
     """Lock as lock_registration does; refuse a cancelled registration or a past event."""
     event, registration = lock_registration(registration)
-    if registration.status == RegistrationStatus.CANCELLED:
-        raise TransitionRefused(_("This registration has been cancelled."))
-    if event.is_over(now):
-        raise TransitionRefused(_("This event has taken place; the registration can't change."))
+    if not selectors.registration_is_changeable(registration=registration, now=now):
+        raise TransitionRefused(
+            _("This registration has been cancelled.")
+            if registration.status == RegistrationStatus.CANCELLED
+            else _("This event has taken place; the registration can't change.")
+        )
     return event, registration
 
 

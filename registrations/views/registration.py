@@ -58,7 +58,9 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             initial, source = initial_from_survey(response, event), RegistrationSource.SURVEY
 
-    form = RegistrationForm(request.POST or None, event=event, initial=initial)
+    form = RegistrationForm(
+        request.POST if request.method == "POST" else None, event=event, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             registration = registration_create(
@@ -92,7 +94,7 @@ def registration_manage(request: HttpRequest, token: str) -> HttpResponse:
 
 def _render_manage(request, registration, *, mode_form=None, sessions_form=None, status=200):
     event = registration.event
-    changeable = registration.status != "cancelled" and not event.is_over()
+    changeable = selectors.registration_is_changeable(registration=registration)
     return render(
         request,
         "registrations/registration_manage.html",

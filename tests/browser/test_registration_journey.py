@@ -44,7 +44,7 @@ def test_open_register_private_link_switch_mode_cancel(page, django_user_model):
     page.get_by_label("Last name").fill("Järvenpää")
     page.get_by_label("Email").fill("jukka.jarvenpaa@cluster.example.fi")
     page.get_by_role("textbox", name=re.compile("^Organisation")).fill("Cluster Tampere")
-    page.get_by_label("Organisation type").select_option("cluster")
+    page.get_by_label("Type of organisation").select_option("cluster")
     page.get_by_label("Country").select_option("FI")
     page.get_by_role("radio", name=re.compile("On site")).check()
     page.get_by_label("Matchmaking session 1").check()
