@@ -333,11 +333,16 @@ def test_changing_sessions_through_the_private_page_ignores_other_events_session
 def test_cancelling_through_the_private_page(client, full_event):
     mueller = Registration.objects.get(event=full_event, last_name="Müller")
 
-    response = client.post(manage_url(mueller, "cancel"), follow=True)
+    unconfirmed = client.post(manage_url(mueller, "cancel"))
+    assert unconfirmed.status_code == 200
+    assert "Please tick the box to confirm the cancellation." in unconfirmed.content.decode()
+    assert statuses(full_event)["Müller"] == RegistrationStatus.CONFIRMED
+
+    response = client.post(manage_url(mueller, "cancel"), {"confirm": "on"}, follow=True)
 
     assert "Your registration is cancelled" in response.content.decode()
     assert statuses(full_event)["Müller"] == RegistrationStatus.CANCELLED
-    again = client.post(manage_url(mueller, "cancel"), follow=True)
+    again = client.post(manage_url(mueller, "cancel"), {"confirm": "on"}, follow=True)
     assert "has been cancelled" in again.content.decode()
 
 

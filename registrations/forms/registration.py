@@ -204,3 +204,15 @@ class SessionsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["sessions"] = _sessions_field(registration.event)
         self.fields["sessions"].initial = list(registration.sessions.all())
+
+
+class CancelRegistrationForm(forms.Form):
+    """Cancelling gives the place away at once, so it takes a deliberate tick."""
+
+    confirm = forms.BooleanField(
+        label=_("Yes, cancel my registration."),
+        error_messages={"required": _("Please tick the box to confirm the cancellation.")},
+    )
+
+    def __init__(self, *args, registration: Registration, **kwargs):
+        super().__init__(*args, **kwargs)

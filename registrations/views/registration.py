@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from registrations import selectors
 from registrations.forms.registration import (
     AttendanceModeForm,
+    CancelRegistrationForm,
     RegistrationForm,
     SessionsForm,
     initial_from_survey,
@@ -92,7 +93,9 @@ def registration_manage(request: HttpRequest, token: str) -> HttpResponse:
     return _render_manage(request, registration)
 
 
-def _render_manage(request, registration, *, mode_form=None, sessions_form=None, status=200):
+def _render_manage(
+    request, registration, *, mode_form=None, sessions_form=None, cancel_form=None, status=200
+):
     event = registration.event
     changeable = selectors.registration_is_changeable(registration=registration)
     return render(
@@ -104,6 +107,7 @@ def _render_manage(request, registration, *, mode_form=None, sessions_form=None,
             "changeable": changeable,
             "waiting_position": selectors.waiting_list_position(registration=registration),
             "mode_form": mode_form or AttendanceModeForm(registration=registration),
+            "cancel_form": cancel_form or CancelRegistrationForm(registration=registration),
             "sessions_form": (
                 sessions_form
                 or (
@@ -162,11 +166,11 @@ def registration_sessions(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def registration_cancel_view(request: HttpRequest, token: str) -> HttpResponse:
-    registration = selectors.registration_by_token(token=token)
-    try:
-        registration_cancel(registration=registration)
-    except RegistrationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Your registration is cancelled. We have emailed you."))
-    return redirect("registrations:registration_manage", token=token)
+    return _change(
+        request,
+        token,
+        form_class=CancelRegistrationForm,
+        form_name="cancel_form",
+        change=lambda registration, data: registration_cancel(registration=registration),
+        done=_("Your registration is cancelled. We have emailed you."),
+    )

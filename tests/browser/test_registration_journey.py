@@ -66,6 +66,7 @@ def test_open_register_private_link_switch_mode_cancel(page, django_user_model):
     registration.refresh_from_db()
     assert registration.attendance_mode == "online"
 
+    page.get_by_label("Yes, cancel my registration.").check()
     page.get_by_role("button", name="Cancel my registration").click()
     expect(page.get_by_text("Your registration is cancelled.")).to_be_visible()
     registration.refresh_from_db()
