@@ -129,7 +129,11 @@ def _change(request, token, *, form_class, form_name, change, done) -> HttpRespo
         try:
             change(registration, form.cleaned_data)
         except RegistrationError as error:
-            form.add_error(None, error.message)
+            if selectors.registration_is_changeable(registration=registration):
+                form.add_error(None, error.message)
+            else:  # cancelled or over: the page shows no forms, so say it at the top
+                messages.error(request, error.message)
+                return redirect("registrations:registration_manage", token=token)
         else:
             messages.success(request, done)
             return redirect("registrations:registration_manage", token=token)
