@@ -8,6 +8,7 @@ Registration through an invitation is made by the registration service, in the s
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -26,7 +27,6 @@ from registrations.models import (
     RegistrationSource,
     RegistrationStatus,
     Sector,
-    Session,
 )
 from registrations.services.registration import registration_create
 from registrations.tasks import matchmaking as tasks
@@ -415,26 +415,15 @@ def lock_invitation(invitation: Invitation) -> Invitation:
 
 @transaction.atomic
 def invitation_accept(
-    *,
-    invitation: Invitation,
-    first_name: str,
-    last_name: str,
-    organisation: str,
-    organisation_type: str,
-    job_title: str,
-    country: str,
-    attendance_mode: str,
-    sessions: Iterable[Session] = (),
-    accessibility_needs: str = "",
-    dietary_needs: str = "",
-    join_waiting_list: bool = False,
-    now: datetime | None = None,
+    *, invitation: Invitation, now: datetime | None = None, **registrant: Any
 ) -> Registration:
     """Register the invited organisation's contact person with a single-use link.
 
-    The application and the invitation are locked, so a double submit or a decision made at the
-    same moment cannot slip past the checks; the registration is made in the same transaction
-    and links the invitation as used.
+    `registrant` holds registration_create's person and choice arguments; the event, the email
+    and the source come from the invitation (passing them too is a TypeError). The application
+    and the invitation are locked, so a double submit or a decision made at the same moment
+    cannot slip past the checks; the registration is made in the same transaction and links the
+    invitation as used.
     """
     now = now or timezone.now()
     invitation = lock_invitation(invitation)
@@ -443,20 +432,10 @@ def invitation_accept(
         raise MatchmakingError(reason)
     registration = registration_create(
         event=application.event,
-        first_name=first_name,
-        last_name=last_name,
         email=application.contact_email,
-        organisation=organisation,
-        organisation_type=organisation_type,
-        job_title=job_title,
-        country=country,
-        attendance_mode=attendance_mode,
-        sessions=sessions,
-        accessibility_needs=accessibility_needs,
-        dietary_needs=dietary_needs,
-        join_waiting_list=join_waiting_list,
         source=RegistrationSource.INVITATION,
         now=now,
+        **registrant,
     )
     invitation.registration = registration
     invitation.used_at = now
