@@ -2,6 +2,8 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from tests.factories_matchmaking import make_call
+
 
 @pytest.fixture
 def organiser(django_user_model):
@@ -27,3 +29,9 @@ def on_postgresql(db):
 def empty_cache():
     """Each test starts with an empty cache (it holds the "link again" throttle)."""
     cache.clear()
+
+
+@pytest.fixture
+def call(db):
+    """An open call for expressions of interest (the matchmaking event's)."""
+    return make_call()

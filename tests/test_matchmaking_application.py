@@ -12,11 +12,6 @@ from tests.factories_matchmaking import application_answers, make_application, m
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def call():
-    return make_call()
-
-
 def apply_url(call) -> str:
     return reverse("registrations:application_create", kwargs={"slug": call.event.slug})
 

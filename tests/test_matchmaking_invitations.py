@@ -27,6 +27,7 @@ from registrations.services.matchmaking import (
     invitations_send,
 )
 from registrations.services.registration import registration_cancel
+from tests.admin_actions import run_admin_action
 from tests.factories import make_session
 from tests.factories_matchmaking import make_application, make_call
 
@@ -36,23 +37,11 @@ CHANGELIST = reverse("admin:registrations_expressionofinterest_changelist")
 
 
 @pytest.fixture
-def call():
-    return make_call()
-
-
-@pytest.fixture
 def eligible(call, organiser):
     application = make_application(
         call, legal_name="Klaster Łódź", contact_email="lukasz.wojcik@example.pl"
     )
     return application_mark_eligible(application=application, reviewer=organiser)
-
-
-def run_action(client, action: str, *application_ids):
-    """An organiser runs an action of the applications list on these rows."""
-    return client.post(
-        CHANGELIST, {"action": action, ACTION_CHECKBOX_NAME: list(application_ids)}, follow=True
-    )
 
 
 def invitation_link(message) -> str:
@@ -112,7 +101,7 @@ def test_resend_is_a_reminder_with_the_same_link(
     first_link = invitation_link(mail.outbox[0])
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = run_action(admin_client_for, "resend_invitations", eligible.pk)
+        response = run_admin_action(admin_client_for, "resend_invitations", [eligible])
 
     assert (
         "Invitations being sent again as a reminder, with the same link: 1."
@@ -461,7 +450,7 @@ def test_after_a_cancelled_registration_the_organisation_can_be_invited_again(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = run_action(admin_client_for, "send_invitations", invitation.application_id)
+        response = run_admin_action(admin_client_for, "send_invitations", [invitation.application])
 
     assert "Invitations being sent by email: 1." in response.content.decode()
     (message,) = mail.outbox
@@ -507,7 +496,7 @@ def test_an_organisation_registered_through_its_invitation_is_not_invited_again(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = run_action(admin_client_for, "send_invitations", invitation.application_id)
+        response = run_admin_action(admin_client_for, "send_invitations", [invitation.application])
 
     page = response.content.decode()
     assert "Invitations being sent by email: 0." in page

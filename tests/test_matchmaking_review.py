@@ -1,7 +1,6 @@
 """Organisers review expressions of interest in the admin; applicants learn decisions by email."""
 
 import pytest
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,24 +15,12 @@ from registrations.services.matchmaking import (
     application_move_to_reserve,
     invitations_send,
 )
-from tests.factories_matchmaking import make_application, make_call, sectors
+from tests.admin_actions import run_admin_action
+from tests.factories_matchmaking import make_application, sectors
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:registrations_expressionofinterest_changelist")
-
-
-@pytest.fixture
-def call():
-    return make_call()
-
-
-def run_action(client, action, applications, **extra):
-    return client.post(
-        CHANGELIST,
-        {"action": action, ACTION_CHECKBOX_NAME: [a.pk for a in applications], **extra},
-        follow=True,
-    )
 
 
 def test_marking_eligible_records_who_and_when_and_emails_the_applicant(
@@ -43,7 +30,7 @@ def test_marking_eligible_records_who_and_when_and_emails_the_applicant(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = run_action(admin_client_for, "mark_eligible", [application])
+        response = run_admin_action(admin_client_for, "mark_eligible", [application])
 
     assert "1 marked eligible" in response.content.decode()
     application.refresh_from_db()
@@ -60,7 +47,7 @@ def test_marking_eligible_records_who_and_when_and_emails_the_applicant(
 def test_not_eligible_asks_for_the_reason_on_an_intermediate_page(admin_client_for, call):
     application = make_application(call, legal_name="Cluster Müller GmbH")
 
-    response = run_action(admin_client_for, "mark_not_eligible", [application])
+    response = run_admin_action(admin_client_for, "mark_not_eligible", [application])
 
     page = response.content.decode()
     assert "Reason the applicants will read" in page
@@ -72,7 +59,7 @@ def test_not_eligible_asks_for_the_reason_on_an_intermediate_page(admin_client_f
 def test_not_eligible_without_a_reason_is_refused_and_changes_nothing(admin_client_for, call):
     application = make_application(call)
 
-    response = run_action(
+    response = run_admin_action(
         admin_client_for, "mark_not_eligible", [application], apply="1", reason="   "
     )
 
@@ -90,7 +77,7 @@ def test_not_eligible_with_a_reason_emails_the_reason_to_each_applicant(
     reason = "Your organisation is a company, not a cluster organisation."
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = run_action(
+        response = run_admin_action(
             admin_client_for, "mark_not_eligible", [first, second], apply="1", reason=reason
         )
 
@@ -114,7 +101,7 @@ def test_reserve_list_is_recorded_and_emailed(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        run_action(admin_client_for, "move_to_reserve", [application])
+        run_admin_action(admin_client_for, "move_to_reserve", [application])
 
     application.refresh_from_db()
     assert application.status == ApplicationStatus.RESERVE
@@ -126,7 +113,7 @@ def test_the_same_decision_twice_is_refused_with_a_clear_message(admin_client_fo
     application = make_application(call, legal_name="Klaster Łódź")
     application_mark_eligible(application=application, reviewer=organiser)
 
-    response = run_action(admin_client_for, "mark_eligible", [application])
+    response = run_admin_action(admin_client_for, "mark_eligible", [application])
 
     assert "Klaster Łódź (Eligible): Already marked “Eligible”." in response.content.decode()
 

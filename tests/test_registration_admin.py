@@ -17,6 +17,7 @@ from registrations.services.registration import (
     registration_create,
     registration_open,
 )
+from tests.admin_actions import run_admin_action
 from tests.factories import make_event
 from tests.factories_registration import make_open_event, make_survey_response, person, register
 from tests.test_event_admin import event_form_data
@@ -209,14 +210,6 @@ def test_the_list_filters_searches_and_needs_no_query_per_row(admin_client_for):
         assert changelist(admin_client_for, **params).status_code == 200
 
 
-def run_action(client, action, registrations):
-    return client.post(
-        reverse("admin:registrations_registration_changelist"),
-        {"action": action, "_selected_action": [r.pk for r in registrations]},
-        follow=True,
-    )
-
-
 def test_admin_cancel_promotes_the_next_person_who_is_emailed(
     admin_client_for, django_capture_on_commit_callbacks
 ):
@@ -228,7 +221,7 @@ def test_admin_cancel_promotes_the_next_person_who_is_emailed(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = run_action(admin_client_for, "cancel", [seated])
+        response = run_admin_action(admin_client_for, "cancel", [seated])
 
     waiting.refresh_from_db()
     assert waiting.status == RegistrationStatus.CONFIRMED
@@ -243,10 +236,10 @@ def test_admin_confirm_from_the_waiting_list_respects_the_seats(admin_client_for
         event=event, **person(), attendance_mode=ON_SITE, join_waiting_list=True
     )
 
-    refused = run_action(admin_client_for, "confirm_from_waitlist", [waiting])
+    refused = run_admin_action(admin_client_for, "confirm_from_waitlist", [waiting])
     event.onsite_capacity = 2
     event.save()
-    confirmed = run_action(admin_client_for, "confirm_from_waitlist", [waiting])
+    confirmed = run_admin_action(admin_client_for, "confirm_from_waitlist", [waiting])
 
     assert "on-site seats are taken" in refused.content.decode()
     assert "1 confirmed from the waiting list" in confirmed.content.decode()
@@ -259,7 +252,7 @@ def test_admin_resend_confirmation(admin_client_for, django_capture_on_commit_ca
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        run_action(admin_client_for, "resend_confirmation", [registration])
+        run_admin_action(admin_client_for, "resend_confirmation", [registration])
 
     assert mail.outbox[0].to == [registration.email]
     assert registration.token in mail.outbox[0].body
@@ -331,7 +324,7 @@ def test_registrations_cannot_be_deleted_only_cancelled(admin_client_for):
     delete_page = admin_client_for.get(
         reverse("admin:registrations_registration_delete", args=[registration.pk])
     )
-    run_action(admin_client_for, "delete_selected", [registration])
+    run_admin_action(admin_client_for, "delete_selected", [registration])
 
     assert "delete_selected" not in dict(actions)
     assert "cancel" in dict(actions)
