@@ -6,35 +6,23 @@ eligible and queue their invitations, on a throw-away test database. Prints figu
 """
 
 import logging
-import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eventsite.settings_test")
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from throwaway_database import throwaway_database
 
-import django
-
-django.setup()
-
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core import mail  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    setup_test_environment,
-    teardown_test_environment,
-)
-
-from registrations.models import ExpressionOfInterest  # noqa: E402
-from registrations.services.matchmaking import (  # noqa: E402
+from registrations.models import ExpressionOfInterest
+from registrations.services.matchmaking import (
     application_mark_eligible,
     invitations_send,
 )
-from tests.factories_matchmaking import make_call, sectors  # noqa: E402
+from tests.factories_matchmaking import make_call, sectors
 
 
 def form_data(call, number: int) -> dict:
@@ -57,9 +45,7 @@ def form_data(call, number: int) -> dict:
 
 def main(applications: int) -> None:
     logging.getLogger("django_tasks").setLevel(logging.WARNING)
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0)
-    try:
+    with throwaway_database():
         call = make_call()
         url = f"/events/{call.event.slug}/apply/"
         client = Client()
@@ -90,9 +76,6 @@ def main(applications: int) -> None:
             f"mark {applications} eligible and invite {run.sent}: {elapsed:.2f} s, "
             f"{len(mail.outbox)} emails (the test settings run each task at once, mail in memory)"
         )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":

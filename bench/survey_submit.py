@@ -4,35 +4,21 @@ list's query count, on a throw-away test database. Prints figures; asserts nothi
     .venv/bin/python bench/survey_submit.py [answers]        (DATABASE_URL picks the database)
 """
 
-import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eventsite.settings_test")
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from throwaway_database import throwaway_database
 
-import django
-
-django.setup()
-
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    setup_test_environment,
-    teardown_test_environment,
-)
-
-from tests.factories_survey import make_survey, survey_form_data  # noqa: E402
+from tests.factories_survey import make_survey, survey_form_data
 
 
 def main(answers: int) -> None:
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0)
-    try:
+    with throwaway_database():
         survey = make_survey()
         url = f"/events/{survey.event.slug}/survey/"
         client = Client()
@@ -54,9 +40,6 @@ def main(answers: int) -> None:
         with CaptureQueriesContext(connection) as queries:
             client.get("/admin/registrations/surveyresponse/")
         print(f"admin answer list ({min(answers, 100)} rows shown): {len(queries)} queries")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":
