@@ -4,17 +4,17 @@ from itertools import count
 
 from django.conf import settings
 
+from registrations.demo import (
+    COSME_PARTICIPATING_COUNTRIES,
+    ELIGIBILITY_DECLARATIONS,
+    EU_MEMBER_STATES,
+)
 from registrations.models import (
     ApplicationCall,
     EligibilityDeclaration,
     EventFormat,
     ExpressionOfInterest,
     Sector,
-)
-from registrations.services.demo import (
-    COSME_PARTICIPATING_COUNTRIES,
-    ELIGIBILITY_DECLARATIONS,
-    EU_MEMBER_STATES,
 )
 from registrations.services.matchmaking import application_submit
 from tests.factories import make_event

@@ -6,7 +6,7 @@ It tests the mixin on its own, whatever the project's own ModelAdmins look like.
 from django.contrib import admin
 from django.urls import include, path
 
-from registrations.admin.exporting import CsvExportMixin
+from registrations.admin.exports import CsvExportMixin
 from registrations.models import ExpressionOfInterest, Registration, SurveyResponse
 
 site = admin.AdminSite(name="export_test_admin")

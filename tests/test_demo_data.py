@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import pytest
 from django.core.management import call_command
 
+from registrations.demo import CONFERENCE_SLUG, MATCHMAKING_SLUG, default_demo_year
 from registrations.models import ApplicationCall, Event, Session
-from registrations.services.demo import CONFERENCE_SLUG, MATCHMAKING_SLUG, default_demo_year
 
 pytestmark = pytest.mark.django_db
 

@@ -9,14 +9,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from registrations.models import AttendanceIntent, AttendanceMode, RegistrationStatus
-from registrations.reporting import (
+from registrations.event_report import (
     CHART_BAR_WIDTH,
     CHART_GAP,
     CHART_MAX_BARS,
     daily_chart,
     event_report,
 )
+from registrations.models import AttendanceIntent, AttendanceMode, RegistrationStatus
 from tests.factories import make_event
 from tests.factories_reporting import make_registration, make_survey_response
 

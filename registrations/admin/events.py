@@ -1,13 +1,64 @@
-from django.contrib import admin
+"""The Event admin page, assembled here: the programme, registration controls (open and close,
+now or at a time in the event's zone; seats per mode), the survey panel and the report page."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from registrations.models import Event, Session
-from registrations.services.registration import registration_fill_free_seats
+from registrations import selectors
+from registrations.event_report import event_report
+from registrations.models import AttendanceMode, Event, InterestSurvey, Session
+from registrations.services.registration import (
+    RegistrationError,
+    registration_close,
+    registration_fill_free_seats,
+    registration_open,
+)
 
-from .event_report import EventReportMixin
-from .registrations import EventRegistrationAdminMixin
-from .surveys import event_survey_panel
+from .actions import apply_to_each as _apply
+from .surveys import answers_by_intent
+
+
+def _local_time_field(*, label: str, help_text: str) -> forms.DateTimeField:
+    """An optional time, read in the active zone (the event's: see _schedule_view)."""
+    return forms.DateTimeField(
+        label=label,
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=help_text,
+    )
+
+
+class OpenRegistrationForm(forms.Form):
+    at = _local_time_field(
+        label=_("Open at"),
+        help_text=_("Leave empty to open now. A time is read in the event's time zone."),
+    )
+    explanation = _(
+        "Everyone who answered the interest survey and asked to be told gets one email with a "
+        "pre-filled registration link, sent by the background worker when registration opens."
+    )
+
+
+class CloseRegistrationForm(forms.Form):
+    at = _local_time_field(
+        label=_("Close at"),
+        help_text=_(
+            "Leave empty to close now (or call off a scheduled opening). A time is read in the "
+            "event's time zone."
+        ),
+    )
+    explanation = _("People already registered keep their registration.")
 
 
 class SessionInline(admin.TabularInline):
@@ -17,14 +68,26 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(EventReportMixin, EventRegistrationAdminMixin, admin.ModelAdmin):
+class EventAdmin(admin.ModelAdmin):
     list_display = ["title", "start", "format", "city", "is_published", "invitation_only"]
     list_filter = ["format", "is_published", "invitation_only", "country"]
     search_fields = ["title", "slug", "city", "organisers"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start"
     inlines = [SessionInline]
-    readonly_fields = ["registration_opened_at", "registration_opened_by", "survey_answers"]
+    # The opening and closing times are set through "Open registration" and "Close
+    # registration": opening also records who opened it and sends the survey notices, and
+    # editing the fields directly could reopen registration around the service.
+    readonly_fields = [
+        "registration_opened_at",
+        "registration_opened_by",
+        "survey_answers",
+        "registration_opens_at",
+        "registration_closes_at",
+        "registration_state",
+        "registration_seats",
+    ]
+    actions = ["open_registration_now", "close_registration"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "description", "organisers", "audience"]}),
         (
@@ -56,7 +119,6 @@ class EventAdmin(EventReportMixin, EventRegistrationAdminMixin, admin.ModelAdmin
         (_("Publication"), {"fields": ["is_published", "more_info_url"]}),
         (_("Interest survey"), {"fields": ["survey_answers"]}),
     ]
-    survey_answers = event_survey_panel
 
     def save_model(self, request, obj, form, change):
         """More seats (or no limit any more): the people waiting get them at once, in order."""
@@ -79,3 +141,232 @@ class EventAdmin(EventReportMixin, EventRegistrationAdminMixin, admin.ModelAdmin
             if hasattr(response, "render"):
                 response.render()  # render now, while the event's zone is active
             return response
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/registration/open/",
+                view(self.open_registration_view),
+                name="registrations_event_registration_open",
+            ),
+            path(
+                "<path:object_id>/registration/close/",
+                view(self.close_registration_view),
+                name="registrations_event_registration_close",
+            ),
+            path(
+                "<path:object_id>/report/",
+                view(self.report_view),
+                name="registrations_event_report",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("answers and state"))
+    def survey_answers(self, event: Event) -> str:
+        """A read-only panel for the Event page: the survey's state and its answers per intent."""
+        if event.pk is None:
+            return _("Save the event first; then you can add its interest survey.")
+        try:
+            survey = event.survey
+        except InterestSurvey.DoesNotExist:
+            add_url = reverse("admin:registrations_interestsurvey_add")
+            return format_html(
+                'No survey. <a href="{}?event={}">Add an interest survey</a>', add_url, event.pk
+            )
+        change_url = reverse("admin:registrations_interestsurvey_change", args=[survey.pk])
+        return format_html(
+            '{} · {}<br><a href="{}">Open, close or edit the survey</a>',
+            _("Open") if survey.is_open else _("Closed"),
+            answers_by_intent(survey),
+            change_url,
+        )
+
+    @admin.display(description=_("registration"))
+    def registration_state(self, event: Event) -> str:
+        if not event.pk:
+            return _("Save the event first.")
+        now = timezone.now()
+        if event.registration_is_open(now):
+            state = _("Open")
+        elif event.registration_opens_at and event.registration_opens_at > now:
+            state = _("Scheduled to open")
+        else:
+            state = _("Not open")
+        links = format_html(
+            '<a class="button" href="{}">{}</a> <a class="button" href="{}">{}</a>',
+            reverse("admin:registrations_event_registration_open", args=[event.pk]),
+            _("Open registration…"),
+            reverse("admin:registrations_event_registration_close", args=[event.pk]),
+            _("Close registration…"),
+        )
+        return format_html("<strong>{}</strong><br>{}", state, links)
+
+    @admin.display(description=_("seats per mode"))
+    def registration_seats(self, event: Event) -> str:
+        if not event.pk:
+            return "-"
+        seats = selectors.registration_seats(event=event)
+        return format_html_join(
+            "",
+            "<div>{}: {} confirmed, {} left, {} waiting</div>",
+            (
+                (
+                    AttendanceMode(mode).label,
+                    count.confirmed,
+                    _("unlimited") if count.left is None else count.left,
+                    count.waiting,
+                )
+                for mode, count in seats.items()
+            ),
+        )
+
+    def _event_for_change(self, request: HttpRequest, object_id: str) -> Event:
+        event = self.get_object(request, object_id)
+        if event is None:
+            raise Http404
+        if not self.has_change_permission(request, event):
+            raise PermissionDenied
+        return event
+
+    def _registration_page(self, request, event, *, title, form=None, button) -> HttpResponse:
+        return TemplateResponse(
+            request,
+            "admin/registrations/event/registration_change.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": event,
+                "event": event,
+                "title": title,
+                "form": form,
+                "button": button,
+                "seats": self.registration_seats(event),
+            },
+        )
+
+    def _back_to_event(self, event: Event) -> HttpResponse:
+        return redirect("admin:registrations_event_change", event.pk)
+
+    def _schedule_view(
+        self, request: HttpRequest, object_id: str, *, form_class, service, title, button, done
+    ) -> HttpResponse:
+        """Ask for an optional time (in the event's zone), then open or close through `service`."""
+        event = self._event_for_change(request, object_id)
+        with timezone.override(event.tzinfo):
+            form = form_class(request.POST if request.method == "POST" else None)
+            if request.method == "POST" and form.is_valid():
+                try:
+                    event = service(event=event, by=request.user, at=form.cleaned_data["at"])
+                except RegistrationError as error:
+                    form.add_error(None, error.message)
+                else:
+                    messages.success(request, done(event))
+                    return self._back_to_event(event)
+            return self._registration_page(
+                request, event, title=title % {"event": event}, form=form, button=button
+            )
+
+    def open_registration_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return self._schedule_view(
+            request,
+            object_id,
+            form_class=OpenRegistrationForm,
+            service=registration_open,
+            title=_("Open registration: %(event)s"),
+            button=_("Open registration"),
+            done=_open_message,
+        )
+
+    def close_registration_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return self._schedule_view(
+            request,
+            object_id,
+            form_class=CloseRegistrationForm,
+            service=registration_close,
+            title=_("Close registration: %(event)s"),
+            button=_("Close registration"),
+            done=_close_message,
+        )
+
+    @admin.action(description=_("Open registration now"), permissions=["change"])
+    def open_registration_now(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        _apply(
+            request,
+            queryset,
+            lambda event: registration_open(event=event, by=request.user),
+            _(
+                "Registration opened for %(count)d event(s); survey respondents who asked are "
+                "being emailed."
+            ),
+        )
+
+    @admin.action(description=_("Close registration"), permissions=["change"])
+    def close_registration(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        _apply(
+            request,
+            queryset,
+            lambda event: registration_close(event=event, by=request.user),
+            _("Registration closed for %(count)d event(s)."),
+        )
+
+    def may_view_report(self, request, event) -> bool:
+        """Staff who may view the event and its registrations (the survey figures on it need
+        the survey responses' view permission too)."""
+        return self.has_view_permission(request, event) and request.user.has_perm(
+            "registrations.view_registration"
+        )
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        context["may_view_report"] = obj is not None and self.may_view_report(request, obj)
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def report_view(self, request, object_id):
+        event = self.get_object(request, unquote(object_id))
+        if event is None:  # unknown, or not an id at all ("abc", "1%00")
+            raise Http404
+        if not self.may_view_report(request, event):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": event,
+            "title": f"Report: {event.title}",
+            "report": event_report(
+                event=event,
+                include_survey=request.user.has_perm("registrations.view_surveyresponse"),
+            ),
+        }
+        return TemplateResponse(request, "admin/registrations/event/report.html", context)
+
+
+def _in_event_zone(event: Event, when) -> str:
+    return timezone.localtime(when, event.tzinfo).strftime("%d %b %Y %H:%M")
+
+
+def _close_message(event: Event) -> str:
+    if event.registration_is_open() or (
+        event.registration_opens_at and event.registration_opens_at > timezone.now()
+    ):
+        return _("Registration for %(event)s closes on %(when)s (%(zone)s).") % {
+            "event": event,
+            "when": _in_event_zone(event, event.registration_closes_at),
+            "zone": event.timezone,
+        }
+    return _("Registration for %(event)s is closed.") % {"event": event}
+
+
+def _open_message(event: Event) -> str:
+    if event.registration_opens_at > timezone.now():
+        return _(
+            "Registration for %(event)s opens on %(when)s (%(zone)s); the survey notices go "
+            "out then."
+        ) % {
+            "event": event,
+            "when": _in_event_zone(event, event.registration_opens_at),
+            "zone": event.timezone,
+        }
+    return _(
+        "Registration for %(event)s is open; survey respondents who asked are being emailed."
+    ) % {"event": event}

@@ -21,7 +21,7 @@ from registrations.models import (
 from registrations.services import matchmaking as services
 
 from .actions import apply_to_each
-from .exporting import CsvExportMixin
+from .exports import CsvExportMixin
 
 
 class EligibilityDeclarationInline(admin.TabularInline):

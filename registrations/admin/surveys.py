@@ -4,14 +4,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from registrations import selectors
 from registrations.models import (
     CONTACT_FIELDS,
     AttendanceIntent,
-    Event,
     InterestSurvey,
     SurveyResponse,
 )
@@ -25,7 +24,7 @@ from registrations.services.survey import (
     survey_response_change,
 )
 
-from .exporting import CsvExportMixin
+from .exports import CsvExportMixin
 
 
 def answers_by_intent(survey: InterestSurvey) -> str:
@@ -44,27 +43,6 @@ def answers_by_intent(survey: InterestSurvey) -> str:
     ]
     rows.append((f"{url}?survey__id__exact={survey.pk}", _("Total"), sum(counts.values())))
     return format_html_join(" · ", '<a href="{}">{}: {}</a>', rows)
-
-
-@admin.display(description=_("answers and state"))
-def event_survey_panel(model_admin: admin.ModelAdmin, event: Event) -> str:
-    """A read-only panel for the Event page: the survey's state and its answers per intent."""
-    if event.pk is None:
-        return _("Save the event first; then you can add its interest survey.")
-    try:
-        survey = event.survey
-    except InterestSurvey.DoesNotExist:
-        add_url = reverse("admin:registrations_interestsurvey_add")
-        return format_html(
-            'No survey. <a href="{}?event={}">Add an interest survey</a>', add_url, event.pk
-        )
-    change_url = reverse("admin:registrations_interestsurvey_change", args=[survey.pk])
-    return format_html(
-        '{} · {}<br><a href="{}">Open, close or edit the survey</a>',
-        _("Open") if survey.is_open else _("Closed"),
-        answers_by_intent(survey),
-        change_url,
-    )
 
 
 @admin.register(InterestSurvey)

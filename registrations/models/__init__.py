@@ -7,6 +7,7 @@ from .common import (
     OrganisationType,
 )
 from .events import Event, EventFormat, Session, SessionKind
+from .exports import ExportRecord
 from .matchmaking import (
     ApplicantType,
     ApplicationCall,
@@ -17,7 +18,6 @@ from .matchmaking import (
     Sector,
 )
 from .registrations import Registration, RegistrationSource, RegistrationStatus
-from .reporting import ExportRecord
 from .surveys import InterestSurvey, SurveyResponse
 
 __all__ = [

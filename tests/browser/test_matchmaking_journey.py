@@ -8,8 +8,8 @@ from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from registrations.demo import MATCHMAKING_SLUG
 from registrations.models import ExpressionOfInterest, Registration, RegistrationSource
-from registrations.services.demo import MATCHMAKING_SLUG
 from registrations.services.matchmaking import application_mark_eligible, invitations_send
 from registrations.services.registration import registration_open
 

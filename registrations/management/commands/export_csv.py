@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from registrations.exports import KINDS, export_csv_chunks
 from registrations.models import Event
-from registrations.services.reporting import export_record_create
+from registrations.services.exports import export_record_create
 
 
 class Command(BaseCommand):

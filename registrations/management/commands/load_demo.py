@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from registrations.services.demo import default_demo_year, demo_data_load
+from registrations.demo import default_demo_year, demo_data_load
 
 
 class Command(BaseCommand):

@@ -1,4 +1,5 @@
-"""CSV export from the admin: the selected rows (an action) or every row the list matches.
+"""Exports in the admin: CSV of the selected rows (an action) or of every row the list matches,
+and the read-only log of every export taken (who took which data, when, with which filters).
 
 Add `CsvExportMixin` first in a ModelAdmin's bases for survey responses, registrations or
 expressions of interest; its change list then shows an "Export all matching to CSV" button
@@ -14,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registrations.exports import ExportKind, encoded, export_csv_chunks, kind_for_model
-from registrations.models import Event
-from registrations.services.reporting import export_record_create
+from registrations.models import Event, ExportRecord
+from registrations.services.exports import export_record_create
 
 
 class CsvExportMixin:
@@ -91,3 +92,21 @@ class CsvExportMixin:
         lookup = self.export_kind.event_lookup
         event_ids = list(queryset.order_by().values_list(lookup, flat=True).distinct()[:2])
         return Event.objects.get(pk=event_ids[0]) if len(event_ids) == 1 else None
+
+
+@admin.register(ExportRecord)
+class ExportRecordAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "kind", "event", "via", "filters"]
+    list_filter = ["kind", "via", "event"]
+    list_select_related = ["user", "event"]
+    search_fields = ["user__username", "filters"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
