@@ -1,3 +1,4 @@
+from .action_log import ActionLogEntry, ActorKind
 from .common import (
     CONTACT_FIELDS,
     AttendanceIntent,
@@ -22,6 +23,8 @@ from .surveys import InterestSurvey, SurveyResponse
 
 __all__ = [
     "CONTACT_FIELDS",
+    "ActionLogEntry",
+    "ActorKind",
     "ApplicantType",
     "ApplicationCall",
     "ApplicationStatus",
