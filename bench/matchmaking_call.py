@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from throwaway_database import throwaway_database
 
 from registrations.models import ExpressionOfInterest
+from registrations.services.action_log import Actor
 from registrations.services.matchmaking import (
     application_mark_eligible,
     invitations_send,
@@ -69,8 +70,10 @@ def main(applications: int) -> None:
         mail.outbox.clear()
         started = time.perf_counter()
         for application in ExpressionOfInterest.objects.all():
-            application_mark_eligible(application=application, reviewer=organiser)
-        run = invitations_send(applications=ExpressionOfInterest.objects.all())
+            application_mark_eligible(application=application, actor=Actor.organiser(organiser))
+        run = invitations_send(
+            applications=ExpressionOfInterest.objects.all(), actor=Actor.organiser(organiser)
+        )
         elapsed = time.perf_counter() - started
         print(
             f"mark {applications} eligible and invite {run.sent}: {elapsed:.2f} s, "

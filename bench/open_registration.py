@@ -30,6 +30,7 @@ from django.utils import timezone  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from registrations.models import InterestSurvey, SurveyResponse  # noqa: E402
+from registrations.services.action_log import Actor  # noqa: E402
 from registrations.services.registration import registration_open  # noqa: E402
 from registrations.tasks.registration import send_registration_open_notices  # noqa: E402
 from tests.factories import make_event  # noqa: E402
@@ -71,7 +72,9 @@ def run() -> None:
     )
 
     started = time.perf_counter()
-    registration_open(event=event, by=organiser)  # commits, then enqueues the task
+    registration_open(
+        event=event, actor=Actor.organiser(organiser)
+    )  # commits, then enqueues the task
     organiser_wait = time.perf_counter() - started
     assert DBTaskResult.objects.count() == 1, "the notices were not queued"
     assert len(mail.outbox) == 0, "mail was sent in the organiser's request"

@@ -20,15 +20,12 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import (
     Aggregate,
-    Case,
     F,
     Model,
     OuterRef,
     QuerySet,
     Subquery,
     TextField,
-    Value,
-    When,
 )
 from django.db.models.functions import Cast
 from django_countries import countries
@@ -40,6 +37,7 @@ from registrations.models import (
     AttendanceMode,
     EligibilityDeclaration,
     ExpressionOfInterest,
+    InvitationState,
     OrganisationType,
     Registration,
     RegistrationSource,
@@ -47,6 +45,7 @@ from registrations.models import (
     Sector,
     Session,
     SurveyResponse,
+    invitation_state_expression,
 )
 
 ROWS_PER_QUERY_CHUNK = 5000
@@ -283,15 +282,6 @@ def registration_columns(queryset: QuerySet) -> list[Column]:
     ]
 
 
-INVITATION_STATES = Case(
-    When(invitation__isnull=True, then=Value("not invited")),
-    When(invitation__used_at__isnull=False, then=Value("registered")),
-    When(invitation__revoked_at__isnull=False, then=Value("withdrawn")),
-    default=Value("invited"),
-    output_field=TextField(),
-)
-
-
 def application_columns(queryset: QuerySet) -> list[Column]:
     names = dict(Sector.objects.values_list("pk", "name"))
     order = {pk: (name.casefold(), pk) for pk, name in names.items()}
@@ -337,7 +327,7 @@ def application_columns(queryset: QuerySet) -> list[Column]:
         Column("Reason given to the applicant", "decision_reason", text),
         Column("Reviewed by", "reviewed_by__username", text),
         Column("Reviewed at", "reviewed_at", local_iso),
-        Column("Invitation", INVITATION_STATES, None),  # fixed words: safe as they are
+        Column("Invitation", invitation_state_expression(), labels_of(InvitationState)),
         Column("Submitted at", "created_at", local_iso),
         *consent_columns(),
     ]

@@ -10,15 +10,10 @@ from django.core import signing
 from django.utils.translation import gettext as _
 
 from registrations.models import Event, SurveyResponse
+from registrations.services.errors import LinkInvalid
 
 SALT = "registrations.prefill-from-survey"
 MAX_AGE = timedelta(days=90)
-
-
-class PrefillLinkInvalid(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def prefill_value(response: SurveyResponse, event: Event) -> str:
@@ -26,15 +21,15 @@ def prefill_value(response: SurveyResponse, event: Event) -> str:
 
 
 def survey_response_from_prefill(value: str, *, event: Event) -> SurveyResponse:
-    """The survey response a prefill value was made for, or PrefillLinkInvalid."""
+    """The survey response a prefill value was made for; LinkInvalid if none."""
     try:
         payload = signing.loads(value, salt=SALT, max_age=MAX_AGE)
     except signing.SignatureExpired as error:
-        raise PrefillLinkInvalid(
+        raise LinkInvalid(
             _("This pre-filled link has expired; please fill in the form yourself.")
         ) from error
     except signing.BadSignature as error:
-        raise PrefillLinkInvalid(
+        raise LinkInvalid(
             _("This pre-filled link is not valid; please fill in the form yourself.")
         ) from error
     response = SurveyResponse.objects.filter(
@@ -42,7 +37,5 @@ def survey_response_from_prefill(value: str, *, event: Event) -> SurveyResponse:
         survey__event=event,
     ).first()
     if response is None or payload.get("event") != event.pk:
-        raise PrefillLinkInvalid(
-            _("This pre-filled link is not valid; please fill in the form yourself.")
-        )
+        raise LinkInvalid(_("This pre-filled link is not valid; please fill in the form yourself."))
     return response

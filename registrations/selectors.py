@@ -5,21 +5,22 @@ from datetime import datetime
 from typing import TypeVar
 
 from django.db.models import Count, Model, Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from registrations.models import (
     ApplicationCall,
     AttendanceIntent,
     Event,
+    ExpressionOfInterest,
     InterestSurvey,
     Invitation,
     Registration,
     RegistrationStatus,
     SurveyResponse,
+    invitation_state_expression,
 )
 from registrations.tokens import is_well_formed_token
 
@@ -45,42 +46,6 @@ def published_event(*, slug: str) -> Event:
     return get_object_or_404(
         published_events().prefetch_related("sessions"),
         slug=slug,
-    )
-
-
-@dataclass(frozen=True)
-class NextStep:
-    """The one thing the public can do next for an event, shown in a box on its page."""
-
-    message: str
-    action_label: str = ""
-    action_url: str = ""
-
-
-def event_next_step(*, event: Event, now: datetime | None = None) -> NextStep:
-    now = now or timezone.now()
-    if event.is_over(now):
-        return NextStep(message=_("This event has taken place."))
-    if event.invitation_only:
-        return _invitation_only_next_step(event)
-    if event.registration_is_open(now) and not event.invitation_only:
-        return NextStep(
-            message=_("Registration is open."),
-            action_label=_("Register"),
-            action_url=reverse("registrations:register", kwargs={"slug": event.slug}),
-        )
-    if event.registration_has_opened(now):
-        return NextStep(message=_("Registration for this event is closed."))
-    if event_open_survey(event=event, now=now):  # only before registration ever opened
-        return NextStep(
-            message=_(
-                "Registration is not open yet. Tell us whether you plan to come, on site or online."
-            ),
-            action_label=_("Answer the interest survey"),
-            action_url=reverse("registrations:survey", kwargs={"slug": event.slug}),
-        )
-    return NextStep(
-        message=_("Registration is not open yet. Details will follow here."),
     )
 
 
@@ -201,6 +166,23 @@ def has_place_for_newcomer(*, event: Event, attendance_mode: str) -> bool:
     return not registration_seats(event=event)[attendance_mode].full
 
 
+def registration_for_email(*, event: Event, email: str) -> Registration | None:
+    """This address's registration for the event, whatever its status (one per email)."""
+    return (
+        Registration.objects.alias(lower_email=Lower("email"))  # as in the unique index
+        .filter(event=event, lower_email=email.lower())
+        .first()
+    )
+
+
+def email_registered(*, event: Event, email: str, other_than: Registration | None = None) -> bool:
+    """The friendly pre-check for the admin's edit form; the unique constraint still decides."""
+    registrations = Registration.objects.alias(lower_email=Lower("email"))
+    if other_than is not None:
+        registrations = registrations.exclude(pk=other_than.pk)
+    return registrations.filter(event=event, lower_email=email.lower()).exists()
+
+
 def registration_is_changeable(*, registration: Registration, now: datetime | None = None) -> bool:
     """The person can still switch mode, change sessions or cancel."""
     return registration.status != RegistrationStatus.CANCELLED and not registration.event.is_over(
@@ -223,26 +205,10 @@ def waiting_list_position(*, registration: Registration) -> int | None:
     return ahead.count() + 1
 
 
-def _invitation_only_next_step(event: Event) -> NextStep:
+def event_open_call(*, event: Event) -> ApplicationCall | None:
+    """The event's call for expressions of interest if it takes applications now, else None."""
     call = ApplicationCall.objects.filter(event=event).first()
-    if call and call.is_open:
-        return NextStep(
-            message=_(
-                "Registration is by invitation. Cluster organisations first send an expression "
-                "of interest; those that meet the eligibility criteria are invited to register."
-            ),
-            action_label=_("Apply"),
-            action_url=reverse("registrations:application_create", kwargs={"slug": event.slug}),
-        )
-    return NextStep(message=invitation_only_explanation())
-
-
-def invitation_only_explanation() -> str:
-    return _(
-        "Registration is by invitation only: it is open to the organisations found eligible in "
-        "the call for expressions of interest, which is closed now. If you were invited, please "
-        "use the link in your invitation email."
-    )
+    return call if call and call.is_open and not event.is_over() else None
 
 
 def published_event_call(*, slug: str) -> ApplicationCall:
@@ -250,6 +216,45 @@ def published_event_call(*, slug: str) -> ApplicationCall:
     return get_object_or_404(
         ApplicationCall.objects.select_related("event"), event__slug=slug, event__is_published=True
     )
+
+
+def _as_read(text: str) -> str:
+    """A name as people read it: case and runs of white space do not count."""
+    return " ".join(text.split()).casefold()
+
+
+def application_duplicate_field(
+    *, event_id: int, contact_email: str, legal_name: str, exclude_pk: int | None = None
+) -> str | None:
+    """The field that repeats another application of the event (email first), or None.
+
+    Shared by the service and the admin's edit form (which excludes the edited application).
+    Compared in Python, as people read names: runs of white space collapsed, then casefolded.
+    No database expression does that on both backends (SQLite's lower() ignores non-ASCII
+    letters, and casefold turns ß into ss), so the database constraint alone would let "ŁÓDŹ"
+    and "Łódź" both in there; only the two columns of the event's applications are read.
+    """
+    earlier = (
+        ExpressionOfInterest.objects.filter(event_id=event_id)
+        .exclude(pk=exclude_pk)
+        .values_list("contact_email", "legal_name")
+    )
+    emails, names = set(), set()
+    for email, name in earlier.iterator():
+        emails.add(_as_read(email))
+        names.add(_as_read(name))
+    if _as_read(contact_email) in emails:
+        return "contact_email"
+    if _as_read(legal_name) in names:
+        return "legal_name"
+    return None
+
+
+def applications_with_invitation_state(
+    queryset: QuerySet[ExpressionOfInterest],
+) -> QuerySet[ExpressionOfInterest]:
+    """Each application annotated with `invitation_state` (an InvitationState value)."""
+    return queryset.annotate(invitation_state=invitation_state_expression())
 
 
 def invitation_by_token(*, token: str) -> Invitation:

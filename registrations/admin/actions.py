@@ -6,10 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest
 
-from registrations.services.matchmaking import MatchmakingError
-from registrations.services.registration import RegistrationError
-
-REFUSALS = (RegistrationError, MatchmakingError)
+from registrations.services.errors import ServiceError
 
 
 def apply_to_each(
@@ -23,7 +20,7 @@ def apply_to_each(
     for item in items:
         try:
             service(item)
-        except REFUSALS as error:
+        except ServiceError as error:
             messages.error(request, f"{item}: {error.message}")
         else:
             succeeded += 1

@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from registrations import selectors
 from registrations.event_report import event_report
 from registrations.models import AttendanceMode, Event, InterestSurvey, Session
+from registrations.services.action_log import Actor
+from registrations.services.errors import ServiceError
 from registrations.services.registration import (
-    RegistrationError,
     registration_close,
     registration_fill_free_seats,
     registration_open,
@@ -190,7 +191,7 @@ class EventAdmin(admin.ModelAdmin):
         now = timezone.now()
         if event.registration_is_open(now):
             state = _("Open")
-        elif event.registration_opens_at and event.registration_opens_at > now:
+        elif event.registration_opening_scheduled(now):
             state = _("Scheduled to open")
         else:
             state = _("Not open")
@@ -258,8 +259,12 @@ class EventAdmin(admin.ModelAdmin):
             form = form_class(request.POST if request.method == "POST" else None)
             if request.method == "POST" and form.is_valid():
                 try:
-                    event = service(event=event, by=request.user, at=form.cleaned_data["at"])
-                except RegistrationError as error:
+                    event = service(
+                        event=event,
+                        actor=Actor.organiser(request.user),
+                        at=form.cleaned_data["at"],
+                    )
+                except ServiceError as error:
                     form.add_error(None, error.message)
                 else:
                     messages.success(request, done(event))
@@ -295,7 +300,7 @@ class EventAdmin(admin.ModelAdmin):
         _apply(
             request,
             queryset,
-            lambda event: registration_open(event=event, by=request.user),
+            lambda event: registration_open(event=event, actor=Actor.organiser(request.user)),
             _(
                 "Registration opened for %(count)d event(s); survey respondents who asked are "
                 "being emailed."
@@ -307,7 +312,7 @@ class EventAdmin(admin.ModelAdmin):
         _apply(
             request,
             queryset,
-            lambda event: registration_close(event=event, by=request.user),
+            lambda event: registration_close(event=event, actor=Actor.organiser(request.user)),
             _("Registration closed for %(count)d event(s)."),
         )
 
@@ -346,9 +351,7 @@ def _in_event_zone(event: Event, when) -> str:
 
 
 def _close_message(event: Event) -> str:
-    if event.registration_is_open() or (
-        event.registration_opens_at and event.registration_opens_at > timezone.now()
-    ):
+    if event.registration_is_open() or event.registration_opening_scheduled():
         return _("Registration for %(event)s closes on %(when)s (%(zone)s).") % {
             "event": event,
             "when": _in_event_zone(event, event.registration_closes_at),
@@ -358,7 +361,7 @@ def _close_message(event: Event) -> str:
 
 
 def _open_message(event: Event) -> str:
-    if event.registration_opens_at > timezone.now():
+    if event.registration_opening_scheduled():
         return _(
             "Registration for %(event)s opens on %(when)s (%(zone)s); the survey notices go "
             "out then."

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
+from registrations import selectors
 from registrations.forms.fields import MultiLineField
 from registrations.models import (
     ApplicationCall,
@@ -16,9 +17,11 @@ from registrations.models import (
     Event,
     ExpressionOfInterest,
     Invitation,
+    InvitationState,
     Sector,
 )
 from registrations.services import matchmaking as services
+from registrations.services.action_log import Actor
 
 from .actions import apply_to_each
 from .exports import CsvExportMixin
@@ -72,22 +75,12 @@ class InvitationStateFilter(admin.SimpleListFilter):
     parameter_name = "invitation"
 
     def lookups(self, request, model_admin):
-        return [
-            ("none", _("Not invited")),
-            ("pending", _("Invited, not registered")),
-            ("registered", _("Registered")),
-            ("revoked", _("Withdrawn")),
-        ]
+        return InvitationState.choices
 
     def queryset(self, request, queryset):
-        return {
-            "none": lambda: queryset.filter(invitation__isnull=True),
-            "pending": lambda: queryset.filter(
-                invitation__revoked_at__isnull=True, invitation__used_at__isnull=True
-            ).exclude(invitation__isnull=True),
-            "registered": lambda: queryset.filter(invitation__used_at__isnull=False),
-            "revoked": lambda: queryset.filter(invitation__revoked_at__isnull=False),
-        }.get(self.value(), lambda: queryset)()
+        if self.value() in InvitationState.values:
+            return queryset.filter(invitation_state=self.value())  # annotated by get_queryset
+        return queryset
 
 
 class NotEligibleReasonForm(forms.Form):
@@ -112,13 +105,13 @@ class ExpressionOfInterestAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        if error := services.application_duplicate_error(
+        if field := selectors.application_duplicate_field(
             event_id=self.instance.event_id,
             contact_email=cleaned_data.get("contact_email", ""),
             legal_name=cleaned_data.get("legal_name", ""),
             exclude_pk=self.instance.pk,
         ):
-            self.add_error(error.field, error.message)
+            self.add_error(field, services.DuplicateApplication(field).message)
         return cleaned_data
 
 
@@ -219,7 +212,7 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
             expressionofinterest_id=OuterRef("pk")
         )
         required = EligibilityDeclaration.objects.filter(call__event_id=OuterRef("event_id"))
-        return (
+        return selectors.applications_with_invitation_state(
             super()
             .get_queryset(request)
             .annotate(
@@ -232,25 +225,22 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
             )
         )
 
-    @admin.display(description=_("invitation"))
+    @admin.display(description=_("invitation"), ordering="invitation_state")
     def invitation_state(self, application: ExpressionOfInterest) -> str:
-        invitation = getattr(application, "invitation", None)
-        if invitation is None:
-            return _("not invited")
-        if invitation.used_at:
-            return _("registered")
-        if invitation.revoked_at:
-            return _("withdrawn")
-        return ngettext("sent once", "sent %(count)d times", invitation.send_count) % {
-            "count": invitation.send_count
-        }
+        state = InvitationState(application.invitation_state)
+        if state != InvitationState.INVITED:
+            return state.label
+        count = application.invitation.send_count
+        return ngettext("sent once", "sent %(count)d times", count) % {"count": count}
 
     def _review(self, request, queryset, decide, done_message: str, **arguments) -> None:
         """One review decision per selected application, recorded as this organiser's."""
         apply_to_each(
             request,
             queryset,
-            lambda application: decide(application=application, reviewer=request.user, **arguments),
+            lambda application: decide(
+                application=application, actor=Actor.organiser(request.user), **arguments
+            ),
             done_message,
         )
 
@@ -310,7 +300,7 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
         self._report_invitations(
             request,
             queryset,
-            services.invitations_send(applications=queryset),
+            services.invitations_send(applications=queryset, actor=Actor.organiser(request.user)),
             _(
                 "Invitations being sent by email: %(sent)d. Selected applications skipped: "
                 "%(skipped)d (not eligible, already registered, or already invited: use "
@@ -325,7 +315,7 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
         self._report_invitations(
             request,
             queryset,
-            services.invitations_resend(applications=queryset),
+            services.invitations_resend(applications=queryset, actor=Actor.organiser(request.user)),
             _(
                 "Invitations being sent again as a reminder, with the same link: %(sent)d. "
                 "Selected applications skipped: %(skipped)d (not invited yet, already "
@@ -409,6 +399,8 @@ class InvitationAdmin(admin.ModelAdmin):
         apply_to_each(
             request,
             queryset,
-            lambda invitation: services.invitation_revoke(invitation=invitation),
+            lambda invitation: services.invitation_revoke(
+                invitation=invitation, actor=Actor.organiser(request.user)
+            ),
             _("%(count)d invitations withdrawn; their links no longer work."),
         )

@@ -5,9 +5,10 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from registrations import selectors
 from registrations.models import CONTACT_FIELDS, Registration
+from registrations.services.action_log import Actor
 from registrations.services.registration import (
-    email_registered,
     registration_cancel,
     registration_confirm_from_waitlist,
     registration_resend_confirmation,
@@ -21,7 +22,9 @@ class RegistrationAdminForm(forms.ModelForm):
     def clean_email(self) -> str:
         """The event is read-only here, so the model form skips the (event, lower(email)) check."""
         email = self.cleaned_data["email"]
-        if email_registered(self.instance.event, email, other_than=self.instance):
+        if selectors.email_registered(
+            event=self.instance.event, email=email, other_than=self.instance
+        ):
             raise forms.ValidationError(
                 _("Another registration for this event already uses this email address."),
                 code="email_taken",
@@ -97,7 +100,9 @@ class RegistrationAdmin(CsvExportMixin, admin.ModelAdmin):
         _apply(
             request,
             queryset.order_by("waitlisted_at", "pk"),
-            lambda registration: registration_confirm_from_waitlist(registration=registration),
+            lambda registration: registration_confirm_from_waitlist(
+                registration=registration, actor=Actor.organiser(request.user)
+            ),
             _("%(count)d confirmed from the waiting list and emailed."),
         )
 
@@ -108,7 +113,9 @@ class RegistrationAdmin(CsvExportMixin, admin.ModelAdmin):
         _apply(
             request,
             queryset,
-            lambda registration: registration_cancel(registration=registration),
+            lambda registration: registration_cancel(
+                registration=registration, actor=Actor.organiser(request.user)
+            ),
             _("%(count)d registration(s) cancelled."),
         )
 
@@ -117,6 +124,8 @@ class RegistrationAdmin(CsvExportMixin, admin.ModelAdmin):
         _apply(
             request,
             queryset,
-            lambda registration: registration_resend_confirmation(registration=registration),
+            lambda registration: registration_resend_confirmation(
+                registration=registration, actor=Actor.organiser(request.user)
+            ),
             _("Confirmation resent to %(count)d person(s)."),
         )

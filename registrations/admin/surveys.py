@@ -14,16 +14,18 @@ from registrations.models import (
     InterestSurvey,
     SurveyResponse,
 )
+from registrations.services.action_log import Actor
+from registrations.services.errors import ServiceError
 from registrations.services.survey import (
     SURVEY_ANSWER_FIELDS,
     IntentNotOffered,
     SurveyAnswer,
-    SurveyError,
     survey_close,
     survey_open,
     survey_response_change,
 )
 
+from .actions import apply_to_each
 from .exports import CsvExportMixin
 
 
@@ -87,14 +89,13 @@ class InterestSurveyAdmin(admin.ModelAdmin):
         self._switch(request, queryset, open_=False)
 
     def _switch(self, request, surveys, *, open_: bool) -> None:
-        for survey in surveys:
-            try:
-                survey_open(survey=survey) if open_ else survey_close(survey=survey)
-            except SurveyError as error:
-                self.message_user(request, f"{survey}: {error.message}", messages.ERROR)
-            else:
-                state = _("open") if open_ else _("closed")
-                self.message_user(request, f"{survey}: {state}.", messages.SUCCESS)
+        switch = survey_open if open_ else survey_close
+        apply_to_each(
+            request,
+            surveys,
+            lambda survey: switch(survey=survey, actor=Actor.organiser(request.user)),
+            _("%(count)d survey(s) opened.") if open_ else _("%(count)d survey(s) closed."),
+        )
 
 
 # The email identifies who answered; the rest is the record of the answer and its consent.
@@ -205,6 +206,6 @@ class SurveyResponseAdmin(CsvExportMixin, admin.ModelAdmin):
         """An edit goes through the service, like a change by the person."""
         answer = SurveyAnswer(**{name: getattr(obj, name) for name in SURVEY_ANSWER_FIELDS})
         try:
-            survey_response_change(response=obj, answer=answer, by_organiser=True)
-        except SurveyError as error:
+            survey_response_change(response=obj, answer=answer, actor=Actor.organiser(request.user))
+        except ServiceError as error:
             self.message_user(request, error.message, messages.ERROR)

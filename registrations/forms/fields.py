@@ -3,13 +3,14 @@
 import unicodedata
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+
+from registrations.models import privacy_notice_version
 
 
 def _has_control_characters(value: str, allowed: str = "") -> bool:
@@ -47,7 +48,7 @@ def _consent_label() -> SafeString:
         'I agree that my data is processed as described in the <a href="{}">privacy '
         "notice</a> (version {}).",
         reverse("registrations:privacy"),
-        settings.PRIVACY_NOTICE_VERSION,
+        privacy_notice_version(),
     )
 
 

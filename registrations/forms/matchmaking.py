@@ -1,4 +1,10 @@
-"""The public expression-of-interest form of a matchmaking call."""
+"""The public expression-of-interest form of a matchmaking call.
+
+The call's eligibility rules are checked by the service (application_submit); the form presents
+them and shows the service's messages next to the fields.
+"""
+
+from dataclasses import fields
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -17,10 +23,17 @@ from registrations.models import (
     OrganisationType,
     Sector,
 )
-from registrations.services.matchmaking import country_is_eligible, eligible_country_names
+from registrations.services.matchmaking import ApplicationDetails
+
+from . import ServiceForm
+
+# The answers passed on as they are (the declarations are left out when the call has none).
+APPLICATION_FIELDS = [
+    field.name for field in fields(ApplicationDetails) if field.name != "declarations"
+]
 
 
-class ExpressionOfInterestForm(forms.Form):
+class ExpressionOfInterestForm(ServiceForm):
     legal_name = SingleLineField(label=_("Legal name of the organisation"), max_length=200)
     country = forms.ChoiceField(label=_("Country of establishment"))
     organisation_type = forms.ChoiceField(
@@ -65,59 +78,24 @@ class ExpressionOfInterestForm(forms.Form):
         label=_("Eligibility declarations"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
+        required=False,  # the service asks for every one, with its own message
         help_text=_("Tick each statement that is true for your organisation; all are required."),
-        error_messages={"required": _("Please confirm every eligibility declaration.")},
     )
     consent = PrivacyConsentField()
 
     def __init__(self, *args, call: ApplicationCall, **kwargs):
         super().__init__(*args, **kwargs)
-        self.call = call
         self.fields["country"].choices = [("", "---------"), *countries]
         self.fields["declarations"].queryset = call.declarations.all()
         if not call.declarations.exists():
             del self.fields["declarations"]
 
-    def clean_country(self) -> str:
-        country = self.cleaned_data["country"]
-        if not country_is_eligible(call=self.call, country=country):
-            raise forms.ValidationError(
-                _("The call is open to organisations from: %(countries)s."),
-                params={"countries": eligible_country_names(self.call)},
-                code="country_not_eligible",
-            )
-        return country
-
-    def clean_declarations(self):
-        declarations = self.cleaned_data["declarations"]
-        if len(declarations) < self.fields["declarations"].queryset.count():
-            raise forms.ValidationError(
-                _(
-                    "Please confirm every eligibility declaration: the call is open only to "
-                    "organisations that meet all of them."
-                ),
-                code="declarations_missing",
-            )
-        return declarations
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("eccp_profile_url") and not cleaned.get("eccp_registration_requested"):
-            self.add_error(
-                "eccp_profile_url",
-                _(
-                    "Please give your ECCP profile URL, or tick that you have asked to be "
-                    "registered on the ECCP."
-                ),
-            )
-        return cleaned
-
-    def service_arguments(self) -> dict:
-        """The cleaned answers, named as application_submit expects them."""
-        data = dict(self.cleaned_data)
-        data.pop("consent")
-        data.setdefault("declarations", [])
-        return data
+    def details(self) -> ApplicationDetails:
+        data = self.cleaned_data
+        return ApplicationDetails(
+            **{name: data[name] for name in APPLICATION_FIELDS},
+            declarations=list(data.get("declarations", [])),
+        )
 
 
 def initial_from_application(application: ExpressionOfInterest) -> dict:

@@ -20,7 +20,10 @@ from registrations.models import (
     Registration,
     SurveyResponse,
 )
-from registrations.services.registration import SeatsTaken
+from registrations.services.errors import ServiceError
+from registrations.services.registration import RegistrantDetails, SeatsTaken
+
+from . import ServiceForm
 
 
 def _sessions_field(event: Event) -> ModelIdMultipleChoiceField:
@@ -55,7 +58,7 @@ def _mode_choices(
     ]
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(ServiceForm):
     """Explicit fields only: anything else in the POST is ignored."""
 
     error_summary = _(
@@ -143,30 +146,32 @@ class RegistrationForm(forms.Form):
             )
         return data
 
-    def show_seats_taken(self, error: SeatsTaken) -> None:
-        """The last places went while the person was filling in the form: let them choose."""
-        if "join_waiting_list" not in self.fields:
-            self.fields["join_waiting_list"] = copy.deepcopy(self.base_fields["join_waiting_list"])
-        self._count_seats()
-        self.add_error("attendance_mode", error.message)
+    def add_service_error(self, error: ServiceError) -> None:
+        if isinstance(error, SeatsTaken):
+            # The last places went while the person was filling in the form: let them choose.
+            if "join_waiting_list" not in self.fields:
+                self.fields["join_waiting_list"] = copy.deepcopy(
+                    self.base_fields["join_waiting_list"]
+                )
+            self._count_seats()
+        super().add_service_error(error)
 
-    def service_arguments(self) -> dict:
-        """The cleaned values, named as registration_create expects them."""
+    def details(self) -> RegistrantDetails:
         data = self.cleaned_data
-        return {
-            "first_name": data["first_name"],
-            "last_name": data["last_name"],
-            "email": data["email"],
-            "organisation": data["organisation"],
-            "organisation_type": data["organisation_type"],
-            "job_title": data["job_title"],
-            "country": data["country"],
-            "attendance_mode": data["attendance_mode"],
-            "sessions": data.get("sessions", ()),
-            "accessibility_needs": data.get("accessibility_needs", ""),
-            "dietary_needs": data.get("dietary_needs", ""),
-            "join_waiting_list": data.get("join_waiting_list", False),
-        }
+        return RegistrantDetails(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            organisation=data["organisation"],
+            organisation_type=data["organisation_type"],
+            job_title=data["job_title"],
+            country=data["country"],
+            attendance_mode=data["attendance_mode"],
+            sessions=list(data.get("sessions", ())),
+            accessibility_needs=data.get("accessibility_needs", ""),
+            dietary_needs=data.get("dietary_needs", ""),
+            join_waiting_list=data.get("join_waiting_list", False),
+        )
 
 
 def initial_from_survey(response: SurveyResponse, event: Event) -> dict:

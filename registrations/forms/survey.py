@@ -14,8 +14,10 @@ from registrations.models import Event, OrganisationType
 from registrations.selectors import survey_intent_choices
 from registrations.services.survey import SURVEY_ANSWER_FIELDS, SurveyAnswer
 
+from . import ServiceForm
 
-class SurveyAnswerForm(forms.Form):
+
+class SurveyAnswerForm(ServiceForm):
     """Everything a person answers except their email; used as it is to change an answer."""
 
     submit_label = _("Save my changes")

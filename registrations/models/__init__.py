@@ -6,6 +6,8 @@ from .common import (
     ConsentRecord,
     ContactDetails,
     OrganisationType,
+    consent_given,
+    privacy_notice_version,
 )
 from .events import Event, EventFormat, Session, SessionKind
 from .exports import ExportRecord
@@ -16,7 +18,9 @@ from .matchmaking import (
     EligibilityDeclaration,
     ExpressionOfInterest,
     Invitation,
+    InvitationState,
     Sector,
+    invitation_state_expression,
 )
 from .registrations import Registration, RegistrationSource, RegistrationStatus
 from .surveys import InterestSurvey, SurveyResponse
@@ -39,6 +43,7 @@ __all__ = [
     "ExpressionOfInterest",
     "InterestSurvey",
     "Invitation",
+    "InvitationState",
     "OrganisationType",
     "Registration",
     "RegistrationSource",
@@ -47,4 +52,7 @@ __all__ = [
     "Session",
     "SessionKind",
     "SurveyResponse",
+    "consent_given",
+    "invitation_state_expression",
+    "privacy_notice_version",
 ]

@@ -1,5 +1,8 @@
 """Choices and field groups shared by surveys, registrations and applications."""
 
+from datetime import datetime
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -66,6 +69,16 @@ CONTACT_FIELDS = [
     "job_title",
     "country",
 ]
+
+
+def privacy_notice_version() -> str:
+    """The version of the privacy notice people consent to now: the one place it is read."""
+    return str(settings.PRIVACY_NOTICE_VERSION)
+
+
+def consent_given(now: datetime) -> dict[str, object]:
+    """ConsentRecord's fields for consent given now to the current privacy notice."""
+    return {"consent_version": privacy_notice_version(), "consented_at": now}
 
 
 class ConsentRecord(models.Model):

@@ -140,6 +140,11 @@ class Event(models.Model):
         now = now or timezone.now()
         return self.registration_opens_at is not None and self.registration_opens_at <= now
 
+    def registration_opening_scheduled(self, now: datetime | None = None) -> bool:
+        """An opening time is set and still ahead."""
+        now = now or timezone.now()
+        return self.registration_opens_at is not None and self.registration_opens_at > now
+
     def registration_is_open(self, now: datetime | None = None) -> bool:
         """Open between the opening and closing times, and never after the event ended.
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -30,6 +31,10 @@ class ApplicationCall(models.Model):
 
     def __str__(self) -> str:
         return f"Call: {self.event}"
+
+    def accepts_country(self, country: str) -> bool:
+        """Organisations established in `country` may apply (any country if none is listed)."""
+        return not self.eligible_countries or country in {c.code for c in self.eligible_countries}
 
 
 class EligibilityDeclaration(models.Model):
@@ -138,6 +143,44 @@ class ExpressionOfInterest(ConsentRecord):
     def __str__(self) -> str:
         return f"{self.legal_name} ({self.get_status_display()})"
 
+    @property
+    def is_eligible(self) -> bool:
+        return self.status == ApplicationStatus.ELIGIBLE
+
+
+class InvitationState(models.TextChoices):
+    NOT_INVITED = "not_invited", _("not invited")
+    INVITED = "invited", _("invited")
+    REGISTERED = "registered", _("registered")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+# The one rule for an invitation's state, first match wins: (state, the field that is set).
+# Invitation.state reads it in Python; invitation_state_expression() in SQL, for lists and exports.
+_INVITATION_STATE_BY_FIELD = [
+    (InvitationState.REGISTERED, "used_at"),
+    (InvitationState.WITHDRAWN, "revoked_at"),
+]
+
+
+def invitation_state_expression(prefix: str = "invitation__") -> models.Case:
+    """The state as a database expression; `prefix` leads from the queried model to Invitation
+    ("invitation__" from an expression of interest, "" on invitations themselves)."""
+    no_invitation = (
+        [models.When(**{f"{prefix}isnull": True}, then=models.Value(InvitationState.NOT_INVITED))]
+        if prefix
+        else []
+    )
+    return models.Case(
+        *no_invitation,
+        *(
+            models.When(**{f"{prefix}{field}__isnull": False}, then=models.Value(state))
+            for state, field in _INVITATION_STATE_BY_FIELD
+        ),
+        default=models.Value(InvitationState.INVITED),
+        output_field=models.CharField(),
+    )
+
 
 class Invitation(models.Model):
     """A single-use link that lets an eligible applicant register for an invitation-only event."""
@@ -171,3 +214,18 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation: {self.application.legal_name}"
+
+    def link_path(self) -> str:
+        return reverse("registrations:invitation", kwargs={"token": self.token})
+
+    @property
+    def state(self) -> InvitationState:
+        for state, field in _INVITATION_STATE_BY_FIELD:
+            if getattr(self, field) is not None:
+                return state
+        return InvitationState.INVITED
+
+    @property
+    def is_pending(self) -> bool:
+        """Sent and neither used nor withdrawn: its link can still be used."""
+        return self.state == InvitationState.INVITED

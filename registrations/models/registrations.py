@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .common import AttendanceMode, ConsentRecord, ContactDetails, private_token_field
@@ -68,3 +69,7 @@ class Registration(ContactDetails, ConsentRecord):
 
     def __str__(self) -> str:
         return f"{self.full_name}, {self.event}"
+
+    def private_path(self) -> str:
+        """The private page where the person sees, changes or cancels this registration."""
+        return reverse("registrations:registration_manage", kwargs={"token": self.token})

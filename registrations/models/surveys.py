@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .common import AttendanceIntent, ConsentRecord, ContactDetails, private_token_field
@@ -53,3 +54,7 @@ class SurveyResponse(ContactDetails, ConsentRecord):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.get_intent_display()})"
+
+    def private_path(self) -> str:
+        """The private page where the person changes or withdraws this answer."""
+        return reverse("registrations:survey_private", kwargs={"token": self.token})

@@ -95,6 +95,12 @@ def log_action(
     )
 
 
+def forget_changes(*, subject: models.Model) -> None:
+    """Blank the old and new values logged for `subject` (its personal data is being deleted);
+    who did what, and when, stays."""
+    action_log_for(subject).update(changes={})
+
+
 def action_log_for(subject: models.Model) -> models.QuerySet[ActionLogEntry]:
     """The history of one object, newest first (shown on its admin page)."""
     return ActionLogEntry.objects.filter(

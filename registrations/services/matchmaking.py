@@ -1,21 +1,22 @@
 """The matchmaking call: expressions of interest, eligibility review and invitations.
 
-Each public function is one transaction. Mail goes out only after commit: the applicant's own
-confirmation straight away, review decisions and invitations through the background worker.
-Registration through an invitation is made by the registration service, in the same transaction.
+Each public function is one transaction, logged with its actor. Mail goes out only after commit:
+the applicant's own confirmation straight away, review decisions and invitations through the
+background worker. Registration through an invitation is made by the registration service, in
+the same transaction.
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks.base import Task
 
+from registrations import selectors
 from registrations.emails import send_templated_email_on_commit
 from registrations.models import (
     ApplicationCall,
@@ -23,144 +24,144 @@ from registrations.models import (
     EligibilityDeclaration,
     ExpressionOfInterest,
     Invitation,
+    InvitationState,
     Registration,
     RegistrationSource,
     RegistrationStatus,
     Sector,
+    consent_given,
+    invitation_state_expression,
 )
-from registrations.services.registration import registration_create
+from registrations.services.registration import RegistrantDetails, register
 from registrations.tasks import matchmaking as tasks
 from registrations.tokens import new_token
 
-
-class MatchmakingError(Exception):
-    """A refused step, with a message for the person who tried it (and the form field, if any)."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+from .action_log import Actor, field_changes, log_action, snapshot
+from .errors import InvalidInput, InvitationUnusable, ServiceError, TransitionRefused
+from .private_links import emails_private_link_again
 
 
-def eligible_country_names(call: ApplicationCall) -> str:
-    return ", ".join(sorted(country.name for country in call.eligible_countries))
+@dataclass(frozen=True)
+class ApplicationDetails:
+    """What an organisation gives in its expression of interest."""
+
+    legal_name: str
+    country: str
+    eccp_profile_url: str
+    eccp_registration_requested: bool
+    organisation_type: str
+    sectors: Sequence[Sector]
+    members_count: int
+    offers: str
+    seeks: str
+    contact_first_name: str
+    contact_last_name: str
+    contact_job_title: str
+    contact_email: str
+    declarations: Sequence[EligibilityDeclaration] = ()
 
 
-def country_is_eligible(*, call: ApplicationCall, country: str) -> bool:
-    return not call.eligible_countries or country in {c.code for c in call.eligible_countries}
+class DuplicateApplication(ServiceError):
+    """Each organisation applies once: the same contact email or legal name came before."""
+
+    MESSAGES = {
+        "contact_email": gettext_lazy(
+            "An expression of interest from this email address has already been received "
+            "for this event. Each organisation applies once; please contact the organisers "
+            "if something needs to change."
+        ),
+        "legal_name": gettext_lazy(
+            "An expression of interest for an organisation with this legal name has already "
+            "been received for this event. Each organisation applies once; please contact "
+            "the organisers if something needs to change."
+        ),
+    }
+
+    def __init__(self, field: str) -> None:
+        super().__init__(self.MESSAGES[field], field=field)
 
 
-def _as_read(text: str) -> str:
-    """A name as people read it: case and runs of white space do not count."""
-    return " ".join(text.split()).casefold()
-
-
-def application_duplicate_error(
-    *, event_id: int, contact_email: str, legal_name: str, exclude_pk: int | None = None
-) -> MatchmakingError | None:
-    """An answer naming the field that repeats another application (email first), or None.
-
-    Shared by the public form and the admin's edit form (which excludes the edited application).
-    Compared in Python, as people read names: runs of white space collapsed, then casefolded.
-    No database expression does that on both backends (SQLite's lower() ignores non-ASCII
-    letters, and casefold turns ß into ss), so the database constraint alone would let "ŁÓDŹ"
-    and "Łódź" both in there; only the two columns of the event's applications are read.
-    """
-    earlier = (
-        ExpressionOfInterest.objects.filter(event_id=event_id)
-        .exclude(pk=exclude_pk)
-        .values_list("contact_email", "legal_name")
-    )
-    emails, names = set(), set()
-    for email, name in earlier.iterator():
-        emails.add(_as_read(email))
-        names.add(_as_read(name))
-    if _as_read(contact_email) in emails:
-        return MatchmakingError(
-            _(
-                "An expression of interest from this email address has already been received "
-                "for this event. Each organisation applies once; please contact the organisers "
-                "if something needs to change."
-            ),
-            field="contact_email",
+def _eligibility_errors(call: ApplicationCall, details: ApplicationDetails) -> list[ServiceError]:
+    """The call's rules: an eligible country, an ECCP profile (or one asked for), every
+    declaration confirmed. The one place they are checked; the form only presents them."""
+    errors = []
+    if not call.accepts_country(details.country):
+        countries = ", ".join(sorted(country.name for country in call.eligible_countries))
+        errors.append(
+            ServiceError(
+                _("The call is open to organisations from: %(countries)s.")
+                % {"countries": countries},
+                field="country",
+            )
         )
-    if _as_read(legal_name) in names:
-        return MatchmakingError(
-            _(
-                "An expression of interest for an organisation with this legal name has already "
-                "been received for this event. Each organisation applies once; please contact "
-                "the organisers if something needs to change."
-            ),
-            field="legal_name",
+    if not details.eccp_profile_url and not details.eccp_registration_requested:
+        errors.append(
+            ServiceError(
+                _(
+                    "Please give your ECCP profile URL, or tick that you have asked to be "
+                    "registered on the ECCP."
+                ),
+                field="eccp_profile_url",
+            )
         )
-    return None
+    required = set(call.declarations.values_list("pk", flat=True))
+    if not required <= {declaration.pk for declaration in details.declarations}:
+        errors.append(
+            ServiceError(
+                _(
+                    "Please confirm every eligibility declaration: the call is open only to "
+                    "organisations that meet all of them."
+                ),
+                field="declarations",
+            )
+        )
+    return errors
 
 
 @transaction.atomic
 def application_submit(
     *,
     call: ApplicationCall,
-    legal_name: str,
-    country: str,
-    eccp_profile_url: str,
-    eccp_registration_requested: bool,
-    organisation_type: str,
-    sectors: Iterable[Sector],
-    members_count: int,
-    offers: str,
-    seeks: str,
-    contact_first_name: str,
-    contact_last_name: str,
-    contact_job_title: str,
-    contact_email: str,
-    declarations: Iterable[EligibilityDeclaration],
-    consent_version: str,
+    details: ApplicationDetails,
+    actor: Actor,
     now: datetime | None = None,
 ) -> ExpressionOfInterest:
     """Store an expression of interest and email the contact person a confirmation."""
     now = now or timezone.now()
     if not call.is_open or call.event.is_over(now):
-        raise MatchmakingError(_("The call for expressions of interest is closed."))
-    if not country_is_eligible(call=call, country=country):
-        raise MatchmakingError(
-            _("The call is open to organisations from: %(countries)s.")
-            % {"countries": eligible_country_names(call)},
-            field="country",
-        )
-    required = set(call.declarations.values_list("pk", flat=True))
-    declarations = list(declarations)
-    if not required <= {declaration.pk for declaration in declarations}:
-        raise MatchmakingError(
-            _("Please confirm every eligibility declaration."), field="declarations"
-        )
-    duplicate = dict(event_id=call.event_id, contact_email=contact_email, legal_name=legal_name)
-    if error := application_duplicate_error(**duplicate):
-        raise error
+        raise ServiceError(_("The call for expressions of interest is closed."))
+    InvalidInput.raise_if_any(_eligibility_errors(call, details))
+    duplicate = {
+        "event_id": call.event_id,
+        "contact_email": details.contact_email,
+        "legal_name": details.legal_name,
+    }
+    if field := selectors.application_duplicate_field(**duplicate):
+        raise DuplicateApplication(field)
     try:
         with transaction.atomic():  # a savepoint: a race lost to a twin request is answered too
             application = ExpressionOfInterest.objects.create(
                 event_id=call.event_id,
-                legal_name=legal_name,
-                country=country,
-                eccp_profile_url=eccp_profile_url,
-                eccp_registration_requested=eccp_registration_requested,
-                organisation_type=organisation_type,
-                members_count=members_count,
-                offers=offers,
-                seeks=seeks,
-                contact_first_name=contact_first_name,
-                contact_last_name=contact_last_name,
-                contact_job_title=contact_job_title,
-                contact_email=contact_email,
-                consent_version=consent_version,
-                consented_at=now,
+                legal_name=details.legal_name,
+                country=details.country,
+                eccp_profile_url=details.eccp_profile_url,
+                eccp_registration_requested=details.eccp_registration_requested,
+                organisation_type=details.organisation_type,
+                members_count=details.members_count,
+                offers=details.offers,
+                seeks=details.seeks,
+                contact_first_name=details.contact_first_name,
+                contact_last_name=details.contact_last_name,
+                contact_job_title=details.contact_job_title,
+                contact_email=details.contact_email,
+                **consent_given(now),
             )
     except IntegrityError as race:  # a twin request committed between the check and the insert
-        raise application_duplicate_error(**duplicate) or MatchmakingError(
-            _("This expression of interest has already been received.")
-        ) from race
-    application.sectors.set(sectors)
-    application.declarations_confirmed.set(declarations)
+        field = selectors.application_duplicate_field(**duplicate) or "contact_email"
+        raise DuplicateApplication(field) from race
+    application.sectors.set(details.sectors)
+    application.declarations_confirmed.set(details.declarations)
+    log_action(subject=application, event=call.event, action="submitted", actor=actor)
     send_templated_email_on_commit(
         to=application.contact_email,
         template="application_received",
@@ -194,7 +195,7 @@ def _decide(
     *,
     application: ExpressionOfInterest,
     status: ApplicationStatus,
-    reviewer: AbstractBaseUser | None,
+    actor: Actor,
     now: datetime | None,
     reason: str = "",
 ) -> ExpressionOfInterest:
@@ -205,7 +206,7 @@ def _decide(
         .get(pk=application.pk)
     )
     if application.status not in _DECISION_FROM[status]:
-        raise MatchmakingError(
+        raise TransitionRefused(
             _("Already marked “%(status)s”.") % {"status": application.get_status_display()}
         )
     invitation = (
@@ -214,9 +215,8 @@ def _decide(
         .filter(application=application)
         .first()
     )
-    registered = invitation and invitation.registration
-    if registered and registered.status != RegistrationStatus.CANCELLED:
-        raise MatchmakingError(
+    if invitation and _has_active_registration(invitation):
+        raise TransitionRefused(
             _(
                 "Already registered through its invitation; cancel that registration before "
                 "changing the decision."
@@ -225,12 +225,20 @@ def _decide(
     if invitation and status != ApplicationStatus.ELIGIBLE and invitation.revoked_at is None:
         invitation.revoked_at = now  # an unused link stops working with the decision
         invitation.save(update_fields=["revoked_at"])
+    before = snapshot(application, ["status", "decision_reason"])
     application.status = status
     application.decision_reason = reason
-    application.reviewed_by = reviewer
+    application.reviewed_by = actor.user
     application.reviewed_at = now
     application.save(
         update_fields=["status", "decision_reason", "reviewed_by", "reviewed_at", "updated_at"]
+    )
+    log_action(
+        subject=application,
+        event=application.event,
+        action=f"marked {ApplicationStatus(status).label.lower()}",
+        actor=actor,
+        changes=field_changes(before, application),
     )
     _enqueue_on_commit(tasks.application_decision_email_send, application.pk, status.value)
     return application
@@ -238,31 +246,26 @@ def _decide(
 
 @transaction.atomic
 def application_mark_eligible(
-    *,
-    application: ExpressionOfInterest,
-    reviewer: AbstractBaseUser | None,
-    now: datetime | None = None,
+    *, application: ExpressionOfInterest, actor: Actor, now: datetime | None = None
 ) -> ExpressionOfInterest:
-    return _decide(
-        application=application, status=ApplicationStatus.ELIGIBLE, reviewer=reviewer, now=now
-    )
+    return _decide(application=application, status=ApplicationStatus.ELIGIBLE, actor=actor, now=now)
 
 
 @transaction.atomic
 def application_mark_not_eligible(
     *,
     application: ExpressionOfInterest,
-    reviewer: AbstractBaseUser | None,
+    actor: Actor,
     reason: str,
     now: datetime | None = None,
 ) -> ExpressionOfInterest:
     """The reason is sent to the applicant, so it is required."""
     if not reason.strip():
-        raise MatchmakingError(_("Please give the reason the applicant will read."), field="reason")
+        raise ServiceError(_("Please give the reason the applicant will read."), field="reason")
     return _decide(
         application=application,
         status=ApplicationStatus.NOT_ELIGIBLE,
-        reviewer=reviewer,
+        actor=actor,
         reason=reason.strip(),
         now=now,
     )
@@ -270,14 +273,9 @@ def application_mark_not_eligible(
 
 @transaction.atomic
 def application_move_to_reserve(
-    *,
-    application: ExpressionOfInterest,
-    reviewer: AbstractBaseUser | None,
-    now: datetime | None = None,
+    *, application: ExpressionOfInterest, actor: Actor, now: datetime | None = None
 ) -> ExpressionOfInterest:
-    return _decide(
-        application=application, status=ApplicationStatus.RESERVE, reviewer=reviewer, now=now
-    )
+    return _decide(application=application, status=ApplicationStatus.RESERVE, actor=actor, now=now)
 
 
 # Invitations ---------------------------------------------------------------------------------
@@ -292,14 +290,21 @@ class InvitationRun:
     already_registered: int = 0  # of the skipped: invited and registered (not cancelled)
 
 
-def _enqueue_on_commit(task: Task, *args) -> None:
+def _enqueue_on_commit(task: Task, *args: object) -> None:
     transaction.on_commit(lambda: task.enqueue(*args))
 
 
-def _send(invitation: Invitation, *, reminder: bool, now: datetime) -> None:
+def _send(invitation: Invitation, *, reminder: bool, actor: Actor, now: datetime) -> None:
     invitation.send_count += 1
     invitation.last_sent_at = now
     invitation.save(update_fields=["send_count", "last_sent_at", "token", "revoked_at", "used_at"])
+    log_action(
+        subject=invitation,
+        event=invitation.application.event,
+        action="invitation reminder sent" if reminder else "invitation sent",
+        actor=actor,
+        changes={"send_count": [invitation.send_count - 1, invitation.send_count]},
+    )
     _enqueue_on_commit(tasks.invitation_email_send, invitation.pk, reminder)
 
 
@@ -310,7 +315,7 @@ def _has_active_registration(invitation: Invitation) -> bool:
 
 @transaction.atomic
 def invitations_send(
-    *, applications: Iterable[ExpressionOfInterest], now: datetime | None = None
+    *, applications: Iterable[ExpressionOfInterest], actor: Actor, now: datetime | None = None
 ) -> InvitationRun:
     """Invite each eligible applicant without a working invitation; skip the others.
 
@@ -323,6 +328,7 @@ def invitations_send(
     ids = [application.pk for application in applications]
     eligible = (
         ExpressionOfInterest.objects.select_for_update()
+        .select_related("event")
         .filter(pk__in=ids, status=ApplicationStatus.ELIGIBLE)
         .order_by("pk")
     )
@@ -335,70 +341,64 @@ def invitations_send(
             if _has_active_registration(invitation):
                 already_registered += 1
                 continue
-            if invitation.revoked_at is None and invitation.used_at is None:
+            if invitation.is_pending:
                 continue  # already invited: a reminder is a separate, explicit action
             invitation.token = new_token()
             invitation.revoked_at = None
             invitation.used_at = None
-        _send(invitation, reminder=False, now=now)
+        _send(invitation, reminder=False, actor=actor, now=now)
         sent += 1
     return InvitationRun(sent=sent, skipped=len(ids) - sent, already_registered=already_registered)
 
 
 @transaction.atomic
 def invitations_resend(
-    *, applications: Iterable[ExpressionOfInterest], now: datetime | None = None
+    *, applications: Iterable[ExpressionOfInterest], actor: Actor, now: datetime | None = None
 ) -> InvitationRun:
     """Send a reminder with the same link to invited applicants who have not registered yet."""
     now = now or timezone.now()
     ids = [application.pk for application in applications]
     pending = (
         Invitation.objects.select_for_update()
+        .select_related("application__event")
+        .alias(state=invitation_state_expression(prefix=""))
         .filter(
             application__in=ids,
             application__status=ApplicationStatus.ELIGIBLE,
-            revoked_at__isnull=True,
-            used_at__isnull=True,
+            state=InvitationState.INVITED,
         )
         .order_by("pk")
     )
     sent = 0
     for invitation in pending:
-        _send(invitation, reminder=True, now=now)
+        _send(invitation, reminder=True, actor=actor, now=now)
         sent += 1
     return InvitationRun(sent=sent, skipped=len(ids) - sent)
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation: Invitation, now: datetime | None = None) -> Invitation:
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.used_at:
-        raise MatchmakingError(
+def invitation_revoke(
+    *, invitation: Invitation, actor: Actor, now: datetime | None = None
+) -> Invitation:
+    invitation = (Invitation.objects.select_for_update().select_related("application__event")).get(
+        pk=invitation.pk
+    )
+    if invitation.state == InvitationState.REGISTERED:
+        raise TransitionRefused(
             _("This invitation has already been used; cancel the registration instead.")
         )
     if invitation.revoked_at is None:
+        before = snapshot(invitation, ["revoked_at"])
         invitation.revoked_at = now or timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        log_action(
+            subject=invitation,
+            event=invitation.application.event,
+            action="invitation withdrawn",
+            actor=actor,
+            changes=field_changes(before, invitation),
+        )
     return invitation
-
-
-def invitation_unusable_reason(invitation: Invitation) -> str:
-    """Why this link cannot be used to register (empty if it can), in words for the invitee.
-
-    Use is recorded in `used_at`, not read from the registration link: that link is cleared if
-    the registration is deleted, and the link must not work again then.
-    """
-    if invitation.used_at:
-        return _(
-            "This invitation has already been used to register. To change or cancel the "
-            "registration, use the private link in your registration confirmation email."
-        )
-    if invitation.revoked_at or invitation.application.status != ApplicationStatus.ELIGIBLE:
-        return _(
-            "This invitation has been withdrawn by the organisers. If you think this is a "
-            "mistake, please reply to the email that brought you here."
-        )
-    return ""
 
 
 def lock_invitation(invitation: Invitation) -> Invitation:
@@ -407,37 +407,52 @@ def lock_invitation(invitation: Invitation) -> Invitation:
     A module-level function on purpose: the concurrency control test replaces it with plain
     reads to show that without the locks a decision and a registration both get through.
     """
-    application = ExpressionOfInterest.objects.select_for_update().get(pk=invitation.application_id)
+    application = (
+        ExpressionOfInterest.objects.select_for_update()
+        .select_related("event")
+        .get(pk=invitation.application_id)
+    )
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     invitation.application = application
     return invitation
 
 
-@transaction.atomic
+@emails_private_link_again
 def invitation_accept(
-    *, invitation: Invitation, now: datetime | None = None, **registrant: Any
+    *,
+    invitation: Invitation,
+    details: RegistrantDetails,
+    actor: Actor,
+    now: datetime | None = None,
 ) -> Registration:
     """Register the invited organisation's contact person with a single-use link.
 
-    `registrant` holds registration_create's person and choice arguments; the event, the email
-    and the source come from the invitation (passing them too is a TypeError). The application
-    and the invitation are locked, so a double submit or a decision made at the same moment
-    cannot slip past the checks; the registration is made in the same transaction and links the
-    invitation as used.
+    The email is always the invited address, whatever `details` says. The application and the
+    invitation are locked, so a double submit or a decision made at the same moment cannot slip
+    past the checks; the registration is made in the same transaction and marks the invitation
+    used. An address already registered gets its private link again, as on the public form.
     """
     now = now or timezone.now()
     invitation = lock_invitation(invitation)
     application = invitation.application
-    if reason := invitation_unusable_reason(invitation):
-        raise MatchmakingError(reason)
-    registration = registration_create(
+    if refusal := InvitationUnusable.for_invitation(invitation):
+        raise refusal
+    registration = register(
         event=application.event,
-        email=application.contact_email,
+        details=replace(details, email=application.contact_email),
+        actor=actor,
         source=RegistrationSource.INVITATION,
         now=now,
-        **registrant,
     )
+    before = snapshot(invitation, ["used_at"])
     invitation.registration = registration
     invitation.used_at = now
     invitation.save(update_fields=["registration", "used_at"])
+    log_action(
+        subject=invitation,
+        event=application.event,
+        action="invitation used to register",
+        actor=actor,
+        changes=field_changes(before, invitation),
+    )
     return registration

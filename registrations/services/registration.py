@@ -1,30 +1,24 @@
 """Registration: open and close it, register, change, cancel, and move people off the waiting list.
 
-Every status change of a Registration happens here. Seats are counted and taken while the Event row
-is locked (`select_for_update`), so concurrent registrations for the same event queue up on that
-lock and never overbook; the one-per-email rule is a database constraint, answered clearly.
+Every status change of a Registration happens here, and is logged with its actor. Seats of a mode
+with a limit are counted and taken while the Event row is locked (`select_for_update`), so
+concurrent registrations for the same event queue up on that lock and never overbook. Only the
+seat decision and the writes run under the lock: checks and reads come before it, and the mails
+are rendered by the worker after commit. A mode without a limit takes no lock at all. The
+one-per-email rule is a database constraint, answered clearly.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registrations import selectors
-from registrations.calendar import event_calendar
-from registrations.emails import (
-    Attachment,
-    absolute_url,
-    link_again_allowed,
-    send_templated_email_on_commit,
-)
 from registrations.models import (
     AttendanceMode,
     Event,
@@ -32,42 +26,68 @@ from registrations.models import (
     RegistrationSource,
     RegistrationStatus,
     Session,
+    consent_given,
 )
-from registrations.tasks.registration import enqueue_registration_open_notices
+from registrations.tasks.registration import (
+    enqueue_registration_email,
+    enqueue_registration_open_notices,
+)
+
+from .action_log import Actor, field_changes, log_action, snapshot
+from .errors import AlreadyEntered, RegistrationClosed, ServiceError, TransitionRefused
+from .private_links import email_private_link, emails_private_link_again
 
 logger = logging.getLogger(__name__)
 
-
-class RegistrationError(Exception):
-    """A registration that cannot be made or changed; the message is meant for the person."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+# What a registration's log entries compare: the fields its state changes touch.
+LOGGED_FIELDS = ["status", "attendance_mode", "accessibility_needs", "dietary_needs"]
 
 
-class RegistrationClosed(RegistrationError):
-    pass
+@dataclass(frozen=True)
+class RegistrantDetails:
+    """What a person gives on the registration form (or the invitation's)."""
+
+    first_name: str
+    last_name: str
+    email: str
+    organisation: str
+    organisation_type: str
+    job_title: str
+    country: str
+    attendance_mode: str
+    sessions: Sequence[Session] = ()
+    accessibility_needs: str = ""
+    dietary_needs: str = ""
+    join_waiting_list: bool = False
 
 
-class AlreadyRegistered(RegistrationError):
-    pass
+class AlreadyRegistered(AlreadyEntered):
+    default_message = gettext_lazy(
+        "This email address is already registered for this event, so nothing new was stored. "
+        "We have emailed the private link to that address (again), to see, change or cancel "
+        "the registration."
+    )
+
+    def __init__(self, *, event: Event, email: str) -> None:
+        super().__init__(
+            email_link_again=lambda: _email_link_again(event=event, email=email),
+        )
 
 
-class SeatsTaken(RegistrationError):
+class SeatsTaken(ServiceError):
     """No place left in the chosen attendance mode.
 
     For a newcomer (`for_newcomer`) the message offers what they can do instead: the waiting list,
     and each other mode that still has places.
     """
 
-    def __init__(self, attendance_mode: str, message: str | None = None):
+    def __init__(self, attendance_mode: str, message: str | None = None) -> None:
         self.attendance_mode = attendance_mode
         if attendance_mode == AttendanceMode.ON_SITE:
             taken = _("All on-site seats are taken.")
         else:
             taken = _("All online places are taken.")
-        super().__init__(f"{taken} {message}" if message else taken)
+        super().__init__(f"{taken} {message}" if message else taken, field="attendance_mode")
 
     @classmethod
     def for_newcomer(cls, attendance_mode: str, seats: dict[str, selectors.Seats]) -> "SeatsTaken":
@@ -81,10 +101,6 @@ class SeatsTaken(RegistrationError):
             _("Join the waiting list or attend %(mode)s.")
             % {"mode": AttendanceMode(other[0]).label.lower()},
         )
-
-
-class TransitionRefused(RegistrationError):
-    """A status change that makes no sense for the registration's current state."""
 
 
 def lock_event(event_id: int) -> Event:
@@ -106,16 +122,21 @@ def lock_registration(registration: Registration) -> tuple[Event, Registration]:
 
 # Opening and closing -------------------------------------------------------------------------
 
+REGISTRATION_TIMES = ["registration_opens_at", "registration_closes_at"]
+
 
 @transaction.atomic
-def registration_open(*, event: Event, by: AbstractBaseUser, at: datetime | None = None) -> Event:
+def registration_open(
+    *, event: Event, actor: Actor, at: datetime | None = None, now: datetime | None = None
+) -> Event:
     """Open registration now, or schedule it for `at`; notices go out when it opens.
 
     The state is computed from the stored times (Event.registration_is_open), so a scheduled
     opening takes effect by itself; the survey notices are queued to run at that time.
     """
-    now = timezone.now()
+    now = now or timezone.now()
     event = lock_event(event.pk)
+    before = snapshot(event, REGISTRATION_TIMES)
     opens_at = max(at, now) if at else now
     if event.is_over(now) or opens_at >= event.end:
         raise TransitionRefused(_("This event is over (or ends before that time)."))
@@ -125,39 +146,49 @@ def registration_open(*, event: Event, by: AbstractBaseUser, at: datetime | None
     if event.registration_closes_at and event.registration_closes_at <= opens_at:
         event.registration_closes_at = None
     event.registration_opened_at = now
-    event.registration_opened_by = by
+    event.registration_opened_by = actor.user
     event.save(
         update_fields=[
-            "registration_opens_at",
-            "registration_closes_at",
+            *REGISTRATION_TIMES,
             "registration_opened_at",
             "registration_opened_by",
             "updated_at",
         ]
     )
+    log_action(
+        subject=event,
+        event=event,
+        action="registration opened" if opens_at <= now else "registration opening scheduled",
+        actor=actor,
+        changes=field_changes(before, event),
+    )
     transaction.on_commit(
         lambda: enqueue_registration_open_notices(event_id=event.pk, opens_at=opens_at)
     )
-    logger.info("Registration for %s set to open at %s by %s", event.slug, opens_at, by)
+    logger.info("Registration for %s set to open at %s by %s", event.slug, opens_at, actor)
     return event
 
 
 @transaction.atomic
-def registration_close(*, event: Event, by: AbstractBaseUser, at: datetime | None = None) -> Event:
+def registration_close(
+    *, event: Event, actor: Actor, at: datetime | None = None, now: datetime | None = None
+) -> Event:
     """Close registration now, or schedule the closing for `at`.
 
     Without a time, a scheduled opening is called off; with one, a scheduled opening stays and
     registration closes at that time (which must come after the opening).
     """
-    now = timezone.now()
+    now = now or timezone.now()
     event = lock_event(event.pk)
+    before = snapshot(event, REGISTRATION_TIMES)
     closes_at = max(at, now) if at else now
-    opening_scheduled = event.registration_opens_at and event.registration_opens_at > now
+    opens_at = event.registration_opens_at
+    opening_scheduled = event.registration_opening_scheduled(now)
     if event.registration_is_open(now):
         event.registration_closes_at = closes_at
     elif opening_scheduled and at is None:
         event.registration_opens_at = None
-    elif opening_scheduled and closes_at > event.registration_opens_at:
+    elif opening_scheduled and opens_at is not None and closes_at > opens_at:
         event.registration_closes_at = closes_at
     elif opening_scheduled:
         raise TransitionRefused(
@@ -168,18 +199,16 @@ def registration_close(*, event: Event, by: AbstractBaseUser, at: datetime | Non
         )
     else:
         raise TransitionRefused(_("Registration for this event is not open."))
-    event.save(update_fields=["registration_opens_at", "registration_closes_at", "updated_at"])
-    logger.info("Registration for %s set to close at %s by %s", event.slug, closes_at, by)
+    event.save(update_fields=[*REGISTRATION_TIMES, "updated_at"])
+    log_action(
+        subject=event,
+        event=event,
+        action="registration closed",
+        actor=actor,
+        changes=field_changes(before, event),
+    )
+    logger.info("Registration for %s set to close at %s by %s", event.slug, closes_at, actor)
     return event
-
-
-def closed_reason(event: Event, now: datetime) -> str:
-    """Why nobody can register right now, in words for the public."""
-    if event.is_over(now):
-        return _("This event has taken place; registration is closed.")
-    if not event.registration_has_opened(now):
-        return _("Registration for this event is not open yet.")
-    return _("Registration for this event is closed.")
 
 
 # Registering ---------------------------------------------------------------------------------
@@ -188,13 +217,15 @@ def closed_reason(event: Event, now: datetime) -> str:
 def _check_sessions(event: Event, sessions: Iterable[Session]) -> list[Session]:
     sessions = list(sessions)
     if any(session.event_id != event.pk for session in sessions):
-        raise RegistrationError(_("Please choose only sessions of this event."))
+        raise ServiceError(_("Please choose only sessions of this event."), field="sessions")
     return sessions
 
 
 def _check_mode(event: Event, attendance_mode: str) -> None:
     if attendance_mode not in event.offered_modes:
-        raise RegistrationError(_("This event does not offer that attendance mode."))
+        raise ServiceError(
+            _("This event does not offer that attendance mode."), field="attendance_mode"
+        )
 
 
 def _onsite_needs(attendance_mode: str, needs: str) -> str:
@@ -202,132 +233,131 @@ def _onsite_needs(attendance_mode: str, needs: str) -> str:
     return needs if attendance_mode == AttendanceMode.ON_SITE else ""
 
 
-@transaction.atomic
+@emails_private_link_again
 def registration_create(
     *,
     event: Event,
-    first_name: str,
-    last_name: str,
-    email: str,
-    organisation: str,
-    organisation_type: str,
-    job_title: str,
-    country: str,
-    attendance_mode: str,
-    sessions: Iterable[Session] = (),
-    accessibility_needs: str = "",
-    dietary_needs: str = "",
-    join_waiting_list: bool = False,
+    details: RegistrantDetails,
+    actor: Actor,
     source: str = RegistrationSource.DIRECT,
     now: datetime | None = None,
 ) -> Registration:
     """Register one person: confirmed while places are left, else on the waiting list if asked.
 
-    Someone who cancelled may register again (the constraint keeps one row per email): their
-    cancelled row is taken up again with the new answers, fresh consent and a fresh place in the
-    seat and waiting-list order, and keeps its token, so the link they already have still works.
+    An address already registered is refused with AlreadyRegistered, and its private link is
+    emailed again. Someone who cancelled may register again (the constraint keeps one row per
+    email): their cancelled row is taken up again with the new answers, fresh consent and a fresh
+    place in the seat and waiting-list order, and keeps its token, so their link still works.
     """
+    return register(event=event, details=details, actor=actor, source=source, now=now)
+
+
+def register(
+    *,
+    event: Event,
+    details: RegistrantDetails,
+    actor: Actor,
+    source: str,
+    now: datetime | None = None,
+) -> Registration:
+    """registration_create's work, for services that register inside their own transaction."""
     now = now or timezone.now()
-    event = lock_event(event.pk)
-    if not event.registration_is_open(now):
-        raise RegistrationClosed(closed_reason(event, now))
     if event.invitation_only and source != RegistrationSource.INVITATION:
         raise RegistrationClosed(_("This event is by invitation only."))
-    _check_mode(event, attendance_mode)
-    sessions = _check_sessions(event, sessions)
-    registration = _cancelled_registration(event, email)
-    if registration is None and email_registered(event, email):
-        raise AlreadyRegistered(_already_registered_message())
+    if not event.registration_is_open(now):
+        raise RegistrationClosed.for_event(event, now)
+    _check_mode(event, details.attendance_mode)
+    sessions = _check_sessions(event, details.sessions)
+    earlier = selectors.registration_for_email(event=event, email=details.email)
+    if earlier is not None and earlier.status != RegistrationStatus.CANCELLED:
+        raise AlreadyRegistered(event=event, email=details.email)
 
-    status = RegistrationStatus.CONFIRMED
-    seats = selectors.registration_seats(event=event)
-    if seats[attendance_mode].full:
-        if not join_waiting_list:
-            raise SeatsTaken.for_newcomer(attendance_mode, seats)
-        status = RegistrationStatus.WAITLISTED
-    fields = dict(
-        first_name=first_name,
-        last_name=last_name,
-        email=email,
-        organisation=organisation,
-        organisation_type=organisation_type,
-        job_title=job_title,
-        country=country,
-        attendance_mode=attendance_mode,
-        status=status,
-        accessibility_needs=_onsite_needs(attendance_mode, accessibility_needs),
-        dietary_needs=_onsite_needs(attendance_mode, dietary_needs),
-        source=source,
-        waitlisted_at=now if status == RegistrationStatus.WAITLISTED else None,
-        cancelled_at=None,
-        consent_version=settings.PRIVACY_NOTICE_VERSION,
-        consented_at=now,
-    )
-    if registration is not None:
-        registration.event = event
-        for name, value in fields.items():
-            setattr(registration, name, value)
-        registration.save()
+    # The seat decision and the writes: under the event's lock where the mode has a limit.
+    if event.capacity_for(details.attendance_mode) is not None:
+        event = lock_event(event.pk)
+    status = _newcomer_status(event, details)
+    fields = {
+        "first_name": details.first_name,
+        "last_name": details.last_name,
+        "email": details.email,
+        "organisation": details.organisation,
+        "organisation_type": details.organisation_type,
+        "job_title": details.job_title,
+        "country": details.country,
+        "attendance_mode": details.attendance_mode,
+        "status": status,
+        "accessibility_needs": _onsite_needs(details.attendance_mode, details.accessibility_needs),
+        "dietary_needs": _onsite_needs(details.attendance_mode, details.dietary_needs),
+        "source": source,
+        "waitlisted_at": now if status == RegistrationStatus.WAITLISTED else None,
+        "cancelled_at": None,
+        **consent_given(now),
+    }
+    if earlier is not None:
+        registration, before = _take_up_cancelled(earlier, fields)
+        registration.sessions.set(sessions)
+        action = "registered again"
     else:
         try:
-            with transaction.atomic():  # a savepoint: the race on the email constraint is answered
-                registration = Registration.objects.create(event=event, **fields)
-        except IntegrityError as error:
-            raise AlreadyRegistered(_already_registered_message()) from error
-    registration.sessions.set(sessions)
-    _send_confirmation(registration)
+            registration = Registration.objects.create(event=event, **fields)
+        except IntegrityError as race:  # a twin request committed first; this one rolls back
+            raise AlreadyRegistered(event=event, email=details.email) from race
+        Registration.sessions.through.objects.bulk_create(
+            Registration.sessions.through(registration=registration, session=session)
+            for session in sessions
+        )
+        before, action = dict.fromkeys(LOGGED_FIELDS), "registered"
+    registration.event = event
+    log_action(
+        subject=registration,
+        event=event,
+        action=action,
+        actor=actor,
+        changes=field_changes(before, registration),
+    )
+    _email(registration, "registration_confirmation")
     return registration
 
 
-def _cancelled_registration(event: Event, email: str) -> Registration | None:
-    """This email's cancelled registration for the event, locked (the event is locked already)."""
-    return (
-        Registration.objects.select_for_update()
-        .alias(lower_email=Lower("email"))
-        .filter(event=event, lower_email=email.lower(), status=RegistrationStatus.CANCELLED)
-        .first()
-    )
+def _newcomer_status(event: Event, details: RegistrantDetails) -> str:
+    """Confirmed while a newcomer may take a place; else the waiting list, if they asked."""
+    mode = details.attendance_mode
+    if event.capacity_for(mode) is None:
+        return RegistrationStatus.CONFIRMED
+    seats = selectors.registration_seats(event=event)
+    if not seats[mode].full:
+        return RegistrationStatus.CONFIRMED
+    if not details.join_waiting_list:
+        raise SeatsTaken.for_newcomer(mode, seats)
+    return RegistrationStatus.WAITLISTED
 
 
-def email_registered(event: Event, email: str, *, other_than: Registration | None = None) -> bool:
-    """The friendly pre-check; the unique constraint still decides under a race."""
-    registrations = Registration.objects.alias(lower_email=Lower("email"))  # as in the index
-    if other_than is not None:
-        registrations = registrations.exclude(pk=other_than.pk)
-    return registrations.filter(event=event, lower_email=email.lower()).exists()
-
-
-def _already_registered_message() -> str:
-    return _(
-        "This email address is already registered for this event, so nothing new was stored. "
-        "We have emailed the private link to that address (again), to see, change or cancel "
-        "the registration."
-    )
-
-
-@transaction.atomic
-def registration_private_link_resend(*, event: Event, email: str) -> None:
-    """Email the private link again to an address that is already registered.
-
-    Called after AlreadyRegistered (whose transaction rolled back), for someone who lost the
-    confirmation email; at most once per interval per registration, and nothing is revealed on
-    the page beyond what the person typed.
-    """
+def _take_up_cancelled(
+    earlier: Registration, fields: dict[str, object]
+) -> tuple[Registration, dict[str, object]]:
+    """The cancelled row, locked and still cancelled, updated with the new answers."""
     registration = (
-        Registration.objects.alias(lower_email=Lower("email"))
-        .filter(event=event, lower_email=email.lower())
-        .select_related("event")
+        Registration.objects.select_for_update()
+        .filter(pk=earlier.pk, status=RegistrationStatus.CANCELLED)
         .first()
     )
-    if registration is not None and link_again_allowed(registration.token):
-        send_templated_email_on_commit(
+    if registration is None:  # registered again by a twin request a moment ago
+        raise AlreadyRegistered(event=earlier.event, email=earlier.email)
+    before = snapshot(registration, LOGGED_FIELDS)
+    for name, value in fields.items():
+        setattr(registration, name, value)
+    registration.save()
+    return registration, before
+
+
+def _email_link_again(*, event: Event, email: str) -> None:
+    registration = selectors.registration_for_email(event=event, email=email)
+    if registration is not None:
+        email_private_link(
             to=registration.email,
+            token=registration.token,
             template="registration_link_again",
-            context={
-                "registration": registration,
-                "event": registration.event,
-                "manage_url": absolute_url(registration_manage_path(registration)),
-            },
+            context={"registration": registration, "event": event},
         )
 
 
@@ -348,7 +378,11 @@ def _lock_changeable(registration: Registration, now: datetime) -> tuple[Event, 
 
 @transaction.atomic
 def registration_change_mode(
-    *, registration: Registration, attendance_mode: str, now: datetime | None = None
+    *,
+    registration: Registration,
+    attendance_mode: str,
+    actor: Actor,
+    now: datetime | None = None,
 ) -> Registration:
     """Switch between on site and online, if the other mode has a place; frees the old place."""
     now = now or timezone.now()
@@ -358,14 +392,24 @@ def registration_change_mode(
         raise TransitionRefused(_("You are already registered in this attendance mode."))
     if not selectors.has_place_for_newcomer(event=event, attendance_mode=attendance_mode):
         raise SeatsTaken(attendance_mode)
+    before = snapshot(registration, LOGGED_FIELDS)
     old_mode, old_status = registration.attendance_mode, registration.status
     registration.attendance_mode = attendance_mode
     registration.status = RegistrationStatus.CONFIRMED
     registration.waitlisted_at = None
-    for needs in ("accessibility_needs", "dietary_needs"):
-        setattr(registration, needs, _onsite_needs(attendance_mode, getattr(registration, needs)))
+    registration.accessibility_needs = _onsite_needs(
+        attendance_mode, registration.accessibility_needs
+    )
+    registration.dietary_needs = _onsite_needs(attendance_mode, registration.dietary_needs)
     registration.save()
-    _send_confirmation(registration)
+    log_action(
+        subject=registration,
+        event=event,
+        action="attendance mode changed",
+        actor=actor,
+        changes=field_changes(before, registration),
+    )
+    _email(registration, "registration_confirmation")
     if old_status == RegistrationStatus.CONFIRMED:
         _promote_first_in_line(event, old_mode, now)
     return registration
@@ -373,25 +417,49 @@ def registration_change_mode(
 
 @transaction.atomic
 def registration_change_sessions(
-    *, registration: Registration, sessions: Iterable[Session], now: datetime | None = None
+    *,
+    registration: Registration,
+    sessions: Iterable[Session],
+    actor: Actor,
+    now: datetime | None = None,
 ) -> Registration:
     now = now or timezone.now()
     event, registration = _lock_changeable(registration, now)
-    registration.sessions.set(_check_sessions(event, sessions))
+    chosen = _check_sessions(event, sessions)
+    before = [str(session) for session in registration.sessions.all()]
+    registration.sessions.set(chosen)
     registration.save(update_fields=["updated_at"])
+    after = [str(session) for session in chosen]
+    log_action(
+        subject=registration,
+        event=event,
+        action="sessions changed",
+        actor=actor,
+        changes={"sessions": [before, after]} if before != after else {},
+    )
     return registration
 
 
 @transaction.atomic
-def registration_cancel(*, registration: Registration, now: datetime | None = None) -> Registration:
+def registration_cancel(
+    *, registration: Registration, actor: Actor, now: datetime | None = None
+) -> Registration:
     """Cancel; a freed seat goes to the first person waiting for that mode, who is emailed."""
     now = now or timezone.now()
     event, registration = _lock_changeable(registration, now)
+    before = snapshot(registration, LOGGED_FIELDS)
     was_confirmed = registration.status == RegistrationStatus.CONFIRMED
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     registration.save()
-    _send(registration, "registration_cancelled")
+    log_action(
+        subject=registration,
+        event=event,
+        action="cancelled",
+        actor=actor,
+        changes=field_changes(before, registration),
+    )
+    _email(registration, "registration_cancelled")
     if was_confirmed:
         _promote_first_in_line(event, registration.attendance_mode, now)
     return registration
@@ -399,11 +467,21 @@ def registration_cancel(*, registration: Registration, now: datetime | None = No
 
 # The waiting list ----------------------------------------------------------------------------
 
+WAITING_LIST = Actor.system("a place became free: first on the waiting list")
 
-def _confirm_waitlisted(registration: Registration) -> Registration:
+
+def _confirm_waitlisted(registration: Registration, actor: Actor) -> Registration:
+    before = snapshot(registration, LOGGED_FIELDS)
     registration.status = RegistrationStatus.CONFIRMED
     registration.save()
-    _send(registration, "registration_promoted", with_calendar=True)
+    log_action(
+        subject=registration,
+        event=registration.event,
+        action="confirmed from the waiting list",
+        actor=actor,
+        changes=field_changes(before, registration),
+    )
+    _email(registration, "registration_promoted")
     return registration
 
 
@@ -420,7 +498,10 @@ def _promote_first_in_line(
         .order_by("waitlisted_at", "pk")
         .first()
     )
-    return _confirm_waitlisted(first) if first else None
+    if first is None:
+        return None
+    first.event = event
+    return _confirm_waitlisted(first, WAITING_LIST)
 
 
 @transaction.atomic
@@ -429,7 +510,8 @@ def registration_fill_free_seats(
 ) -> list[Registration]:
     """Give every free place to the people waiting for it, in order, each emailed.
 
-    Called when an organiser has saved the event (more seats, or a limit removed).
+    Called when an organiser has saved the event (more seats, or a limit removed); each
+    promotion is the system's (the waiting list's order), logged as such.
     """
     now = now or timezone.now()
     event = lock_event(event.pk)
@@ -441,7 +523,7 @@ def registration_fill_free_seats(
 
 
 @transaction.atomic
-def registration_confirm_from_waitlist(*, registration: Registration) -> Registration:
+def registration_confirm_from_waitlist(*, registration: Registration, actor: Actor) -> Registration:
     """An organiser confirms this person from the waiting list, if a place is free."""
     event, registration = lock_registration(registration)
     if registration.status != RegistrationStatus.WAITLISTED:
@@ -450,47 +532,32 @@ def registration_confirm_from_waitlist(*, registration: Registration) -> Registr
         )
     if not selectors.has_free_seat(event=event, attendance_mode=registration.attendance_mode):
         raise SeatsTaken(registration.attendance_mode)
-    return _confirm_waitlisted(registration)
+    return _confirm_waitlisted(registration, actor)
 
 
 # Email ---------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def registration_resend_confirmation(*, registration: Registration) -> Registration:
+def registration_resend_confirmation(*, registration: Registration, actor: Actor) -> Registration:
     registration = Registration.objects.select_related("event").get(pk=registration.pk)
     if registration.status == RegistrationStatus.CANCELLED:
         raise TransitionRefused(_("This registration has been cancelled."))
-    _send_confirmation(registration)
+    log_action(
+        subject=registration,
+        event=registration.event,
+        action="confirmation email resent",
+        actor=actor,
+    )
+    _email(registration, "registration_confirmation")
     return registration
 
 
-def _send_confirmation(registration: Registration) -> None:
-    _send(
-        registration,
-        "registration_confirmation",
-        with_calendar=registration.status == RegistrationStatus.CONFIRMED,
+def _email(registration: Registration, template: str) -> None:
+    """The worker renders and sends it after commit, from the registration as it is then."""
+    registration_id, status = registration.pk, registration.status
+    transaction.on_commit(
+        lambda: enqueue_registration_email(
+            registration_id=registration_id, template=template, status=status
+        )
     )
-
-
-def _send(registration: Registration, template: str, *, with_calendar: bool = False) -> None:
-    event = registration.event
-    attachments = (
-        [Attachment(f"{event.slug}.ics", event_calendar(event), "text/calendar")]
-        if with_calendar
-        else []
-    )
-    send_templated_email_on_commit(
-        to=registration.email,
-        template=template,
-        context={
-            "registration": registration,
-            "event": event,
-            "manage_url": absolute_url(registration_manage_path(registration)),
-        },
-        attachments=attachments,
-    )
-
-
-def registration_manage_path(registration: Registration) -> str:
-    return reverse("registrations:registration_manage", kwargs={"token": registration.token})

@@ -1,55 +1,44 @@
 """The interest survey: organisers open and close it; a person submits, changes or withdraws.
 
-One answer per email (any case) and survey: the database constraint decides, the service answers a
-repeat by emailing the existing private link again, never by storing a second row or overwriting.
+One answer per email (any case) and survey: the database constraint decides; a repeat is refused
+with AlreadyAnswered and the existing private link is emailed again, never a second row stored.
 """
 
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registrations.emails import (
-    absolute_url,
-    link_again_allowed,
-    send_templated_email_on_commit,
-)
-from registrations.models import InterestSurvey, SurveyResponse
+from registrations.emails import absolute_url, send_templated_email_on_commit
+from registrations.models import ActorKind, InterestSurvey, SurveyResponse, consent_given
 from registrations.selectors import survey_accepts_answers, survey_intent_choices
 
-
-class SurveyError(Exception):
-    """A survey action that cannot be done; `message` is shown to the person as it is."""
-
-    default_message = gettext_lazy("This cannot be done.")
-
-    def __init__(self, message: str = ""):
-        self.message = str(message or self.default_message)
-        super().__init__(self.message)
+from .action_log import Actor, field_changes, forget_changes, log_action, snapshot
+from .errors import AlreadyEntered, ServiceError, TransitionRefused
+from .private_links import email_private_link, emails_private_link_again
 
 
-class SurveyClosed(SurveyError):
+class SurveyClosed(ServiceError):
     default_message = gettext_lazy("This survey is closed, so your answer was not stored.")
 
 
-class SurveyCannotOpen(SurveyError):
-    default_message = gettext_lazy("This event has taken place; its survey cannot be opened.")
-
-
-class IntentNotOffered(SurveyError):
+class IntentNotOffered(ServiceError):
     default_message = gettext_lazy("Please choose one of the ways this event can be attended.")
 
+    def __init__(self) -> None:
+        super().__init__(field="intent")
 
-class AlreadyAnswered(SurveyError):
+
+class AlreadyAnswered(AlreadyEntered):
     default_message = gettext_lazy(
         "There is already an answer from this email address. We have emailed the private link "
         "again to that address: use it to change or withdraw the answer."
     )
+
+    def __init__(self, *, survey: InterestSurvey, email: str) -> None:
+        super().__init__(email_link_again=lambda: _email_link_again(survey=survey, email=email))
 
 
 @dataclass(frozen=True)
@@ -71,71 +60,82 @@ SURVEY_ANSWER_FIELDS = [field.name for field in fields(SurveyAnswer)]
 
 
 @transaction.atomic
-def survey_open(*, survey: InterestSurvey, now: datetime | None = None) -> InterestSurvey:
+def survey_open(
+    *, survey: InterestSurvey, actor: Actor, now: datetime | None = None
+) -> InterestSurvey:
     survey = InterestSurvey.objects.select_for_update().select_related("event").get(pk=survey.pk)
     if survey.event.is_over(now):
-        raise SurveyCannotOpen()
-    survey.is_open = True
-    survey.save(update_fields=["is_open"])
-    return survey
+        raise TransitionRefused(
+            gettext_lazy("This event has taken place; its survey cannot be opened.")
+        )
+    return _set_open(survey, is_open=True, actor=actor)
 
 
 @transaction.atomic
-def survey_close(*, survey: InterestSurvey) -> InterestSurvey:
-    survey = InterestSurvey.objects.select_for_update().get(pk=survey.pk)
-    survey.is_open = False
+def survey_close(*, survey: InterestSurvey, actor: Actor) -> InterestSurvey:
+    survey = InterestSurvey.objects.select_for_update().select_related("event").get(pk=survey.pk)
+    return _set_open(survey, is_open=False, actor=actor)
+
+
+def _set_open(survey: InterestSurvey, *, is_open: bool, actor: Actor) -> InterestSurvey:
+    before = snapshot(survey, ["is_open"])
+    survey.is_open = is_open
     survey.save(update_fields=["is_open"])
+    log_action(
+        subject=survey,
+        event=survey.event,
+        action="survey opened" if is_open else "survey closed",
+        actor=actor,
+        changes=field_changes(before, survey),
+    )
     return survey
 
 
+@emails_private_link_again
 def survey_response_submit(
-    *, survey: InterestSurvey, email: str, answer: SurveyAnswer, now: datetime | None = None
+    *,
+    survey: InterestSurvey,
+    email: str,
+    answer: SurveyAnswer,
+    actor: Actor,
+    now: datetime | None = None,
 ) -> SurveyResponse:
     """Store a new answer and email its private link.
 
-    If this email (any case) has answered already, nothing is stored or changed: the private link
-    is emailed again and AlreadyAnswered is raised. The work is one transaction; the exception is
-    raised only after it has committed, so that the email is not rolled back with it.
+    If this email (any case) has answered already, nothing is stored or changed: AlreadyAnswered
+    is raised and the private link is emailed again.
     """
-    response, created = _response_create_or_find(survey=survey, email=email, answer=answer, now=now)
-    if not created:
-        raise AlreadyAnswered()
-    return response
-
-
-@transaction.atomic
-def _response_create_or_find(
-    *, survey: InterestSurvey, email: str, answer: SurveyAnswer, now: datetime | None
-) -> tuple[SurveyResponse, bool]:
+    now = now or timezone.now()
     survey = InterestSurvey.objects.select_related("event").get(pk=survey.pk)
     if not survey_accepts_answers(survey=survey, now=now):
         raise SurveyClosed()
     _check_intent(survey=survey, intent=answer.intent)
-    existing = _existing_response(survey=survey, email=email)
-    if existing is None:
-        try:
-            with transaction.atomic():  # a savepoint: a lost race leaves this transaction usable
-                response = SurveyResponse.objects.create(
-                    survey=survey,
-                    email=email,
-                    consent_version=settings.PRIVACY_NOTICE_VERSION,
-                    consented_at=now or timezone.now(),
-                    **asdict(answer),
-                )
-        except IntegrityError:
-            existing = _existing_response(survey=survey, email=email)
-            if existing is None:
-                raise
-        else:
-            _email_link(response, template="survey_confirmation")
-            return response, True
-    if link_again_allowed(existing.token):
-        _email_link(existing, template="survey_link_again")
-    return existing, False
+    if _existing_response(survey=survey, email=email) is not None:
+        raise AlreadyAnswered(survey=survey, email=email)
+    try:
+        response = SurveyResponse.objects.create(
+            survey=survey, email=email, **consent_given(now), **asdict(answer)
+        )
+    except IntegrityError as race:  # a twin request committed first; this one rolls back
+        raise AlreadyAnswered(survey=survey, email=email) from race
+    log_action(subject=response, event=survey.event, action="answered", actor=actor)
+    _email_link(response, template="survey_confirmation")
+    return response
 
 
 def _existing_response(*, survey: InterestSurvey, email: str) -> SurveyResponse | None:
     return SurveyResponse.objects.filter(survey=survey, email__iexact=email).first()
+
+
+def _email_link_again(*, survey: InterestSurvey, email: str) -> None:
+    response = _existing_response(survey=survey, email=email)
+    if response is not None:
+        email_private_link(
+            to=response.email,
+            token=response.token,
+            template="survey_link_again",
+            context=_link_context(response),
+        )
 
 
 def _check_intent(*, survey: InterestSurvey, intent: str) -> None:
@@ -143,25 +143,23 @@ def _check_intent(*, survey: InterestSurvey, intent: str) -> None:
         raise IntentNotOffered()
 
 
+def _link_context(response: SurveyResponse) -> dict[str, object]:
+    return {
+        "response": response,
+        "event": response.survey.event,
+        "private_url": absolute_url(response.private_path()),
+    }
+
+
 def _email_link(response: SurveyResponse, *, template: str) -> None:
     send_templated_email_on_commit(
-        to=response.email,
-        template=template,
-        context={
-            "response": response,
-            "event": response.survey.event,
-            "private_url": absolute_url(survey_private_path(response)),
-        },
+        to=response.email, template=template, context=_link_context(response)
     )
-
-
-def survey_private_path(response: SurveyResponse) -> str:
-    return reverse("registrations:survey_private", kwargs={"token": response.token})
 
 
 @transaction.atomic
 def survey_response_change(
-    *, response: SurveyResponse, answer: SurveyAnswer, by_organiser: bool = False
+    *, response: SurveyResponse, answer: SurveyAnswer, actor: Actor
 ) -> SurveyResponse:
     """Change an answer (not its email: that is who answered). Organisers may after closing."""
     response = (
@@ -169,18 +167,35 @@ def survey_response_change(
         .select_related("survey__event")
         .get(pk=response.pk)
     )
-    if not by_organiser and not survey_accepts_answers(survey=response.survey):
+    if actor.kind != ActorKind.ORGANISER and not survey_accepts_answers(survey=response.survey):
         raise SurveyClosed(
-            _("This survey is closed, so answers can no longer be changed; you can still withdraw.")
+            gettext_lazy(
+                "This survey is closed, so answers can no longer be changed; you can still "
+                "withdraw."
+            )
         )
     _check_intent(survey=response.survey, intent=answer.intent)
+    before = snapshot(response, SURVEY_ANSWER_FIELDS)
     for field, value in asdict(answer).items():
         setattr(response, field, value)
     response.save()
+    log_action(
+        subject=response,
+        event=response.survey.event,
+        action="answer changed",
+        actor=actor,
+        changes=field_changes(before, response),
+    )
     return response
 
 
 @transaction.atomic
-def survey_response_withdraw(*, response: SurveyResponse) -> None:
-    """Delete the answer and everything in it (data minimisation); possible even when closed."""
-    SurveyResponse.objects.filter(pk=response.pk).delete()
+def survey_response_withdraw(*, response: SurveyResponse, actor: Actor) -> None:
+    """Delete the answer and everything in it (data minimisation); possible even when closed.
+
+    The log keeps that it was withdrawn, and by whom, but nothing of what it said.
+    """
+    response = SurveyResponse.objects.select_related("survey__event").get(pk=response.pk)
+    forget_changes(subject=response)
+    log_action(subject=response, event=response.survey.event, action="withdrawn", actor=actor)
+    response.delete()

@@ -1,10 +1,15 @@
 """Matchmaking mail sent by the background worker: review decisions and invitation links."""
 
-from django.urls import reverse
 from django_tasks import task
 
 from registrations.emails import absolute_url, send_templated_email
-from registrations.models import ApplicationStatus, ExpressionOfInterest, Invitation
+from registrations.models import (
+    ApplicationStatus,
+    ExpressionOfInterest,
+    Invitation,
+    InvitationState,
+    invitation_state_expression,
+)
 
 DECISION_TEMPLATES = {
     ApplicationStatus.ELIGIBLE: "application_eligible",
@@ -34,7 +39,8 @@ def invitation_email_send(invitation_id: int, reminder: bool) -> None:
     """Send the single-use link, unless it was used or withdrawn before the worker ran."""
     invitation = (
         Invitation.objects.select_related("application__event")
-        .filter(pk=invitation_id, revoked_at__isnull=True, used_at__isnull=True)
+        .alias(state=invitation_state_expression(prefix=""))
+        .filter(pk=invitation_id, state=InvitationState.INVITED)
         .first()
     )
     if invitation is None:
@@ -47,8 +53,6 @@ def invitation_email_send(invitation_id: int, reminder: bool) -> None:
             "application": application,
             "event": application.event,
             "reminder": reminder,
-            "invitation_url": absolute_url(
-                reverse("registrations:invitation", kwargs={"token": invitation.token})
-            ),
+            "invitation_url": absolute_url(invitation.link_path()),
         },
     )

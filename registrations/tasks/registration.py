@@ -1,4 +1,5 @@
-"""Background mail for registration: the "registration is open" notice to survey respondents.
+"""Background mail for registration: each person's own mails (confirmation, cancellation,
+promotion), and the "registration is open" notice to survey respondents.
 
 Run by the worker (`manage.py db_worker`, started by `make run`). A scheduled opening enqueues
 the task with run_after = the opening time (the django-tasks database backend supports deferred
@@ -14,13 +15,52 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from registrations.emails import absolute_url, send_templated_email
-from registrations.models import Event, SurveyResponse
+from registrations.calendar import event_calendar
+from registrations.emails import Attachment, absolute_url, send_templated_email
+from registrations.models import Event, Registration, RegistrationStatus, SurveyResponse
 from registrations.prefill import MAX_AGE, prefill_value
 
 logger = logging.getLogger(__name__)
 
 NOTICE_BATCH_SIZE = 200
+
+
+def enqueue_registration_email(*, registration_id: int, template: str, status: str) -> None:
+    send_registration_email.enqueue(
+        registration_id=registration_id, template=template, status=status
+    )
+
+
+@task()
+def send_registration_email(*, registration_id: int, template: str, status: str) -> None:
+    """Render and send one person's mail from their registration as it is now.
+
+    Rendered here, not in the request: the event's row lock is never held for it. Skipped if the
+    status changed before the worker ran (the later change sent its own mail).
+    """
+    registration = (
+        Registration.objects.select_related("event")
+        .prefetch_related("sessions")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None or registration.status != status:
+        return
+    event = registration.event
+    send_templated_email(
+        to=registration.email,
+        template=template,
+        context={
+            "registration": registration,
+            "event": event,
+            "manage_url": absolute_url(registration.private_path()),
+        },
+        attachments=(
+            [Attachment(f"{event.slug}.ics", event_calendar(event), "text/calendar")]
+            if status == RegistrationStatus.CONFIRMED
+            else []
+        ),
+    )
 
 
 def enqueue_registration_open_notices(*, event_id: int, opens_at: datetime) -> None:

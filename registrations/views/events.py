@@ -1,11 +1,12 @@
 """Public event pages: list, detail, calendar file."""
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from registrations import selectors
 from registrations.calendar import event_calendar, event_location
+from registrations.models import privacy_notice_version
+from registrations.views.next_step import event_next_step
 
 
 def event_list(request: HttpRequest) -> HttpResponse:
@@ -21,7 +22,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "event": event,
             "location": event_location(event),
-            "next_step": selectors.event_next_step(event=event),
+            "next_step": event_next_step(event=event),
         },
     )
 
@@ -34,6 +35,4 @@ def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def privacy_notice(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "registrations/privacy.html", {"version": settings.PRIVACY_NOTICE_VERSION}
-    )
+    return render(request, "registrations/privacy.html", {"version": privacy_notice_version()})

@@ -1,6 +1,5 @@
 """Public pages of a matchmaking call: the expression of interest and registration by invitation."""
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -8,13 +7,9 @@ from django.utils import timezone
 from registrations import selectors
 from registrations.forms.matchmaking import ExpressionOfInterestForm, initial_from_application
 from registrations.forms.registration import RegistrationForm
-from registrations.services.matchmaking import (
-    MatchmakingError,
-    application_submit,
-    invitation_accept,
-    invitation_unusable_reason,
-)
-from registrations.services.registration import RegistrationError, SeatsTaken, closed_reason
+from registrations.services.action_log import Actor
+from registrations.services.errors import InvitationUnusable, RegistrationClosed, ServiceError
+from registrations.services.matchmaking import application_submit, invitation_accept
 from registrations.views import form_page
 
 
@@ -27,13 +22,9 @@ def application_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = ExpressionOfInterestForm(request.POST if request.method == "POST" else None, call=call)
     if request.method == "POST" and form.is_valid():
         try:
-            application_submit(
-                call=call,
-                consent_version=settings.PRIVACY_NOTICE_VERSION,
-                **form.service_arguments(),
-            )
-        except MatchmakingError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            application_submit(call=call, details=form.details(), actor=Actor.person())
+        except ServiceError as error:
+            form.add_service_error(error)
         else:
             return redirect("registrations:application_thanks", slug=slug)
     return render(request, "registrations/matchmaking/apply.html", {**context, "form": form})
@@ -53,19 +44,14 @@ def invitation_register(request: HttpRequest, token: str) -> HttpResponse:
     application = invitation.application
     event = application.event
     context = {"event": event, "application": application}
-    if problem := invitation_unusable_reason(invitation):
-        return render(
-            request,
-            "registrations/matchmaking/invitation_unavailable.html",
-            {**context, "problem": problem},
-            status=410,
-        )
+    if refusal := InvitationUnusable.for_invitation(invitation):
+        return _unusable(request, context, refusal)
     now = timezone.now()
     if not event.registration_is_open(now):
         return render(
             request,
             "registrations/matchmaking/invitation_not_open.html",
-            {**context, "reason": closed_reason(event, now)},
+            {**context, "reason": RegistrationClosed.for_event(event, now).message},
         )
     form = RegistrationForm(
         request.POST if request.method == "POST" else None,
@@ -74,16 +60,25 @@ def invitation_register(request: HttpRequest, token: str) -> HttpResponse:
         initial=initial_from_application(application),
     )
     if request.method == "POST" and form.is_valid():
-        arguments = form.service_arguments()
-        del arguments["email"]  # always the invited address, whatever was posted
-        try:
-            registration = invitation_accept(invitation=invitation, **arguments)
-        except SeatsTaken as error:
-            form.show_seats_taken(error)
-        except (RegistrationError, MatchmakingError) as error:
-            form.add_error(None, error.message)
+        try:  # the email is always the invited address, whatever was posted
+            registration = invitation_accept(
+                invitation=invitation, details=form.details(), actor=Actor.person()
+            )
+        except InvitationUnusable as refusal:  # used or withdrawn a moment ago
+            return _unusable(request, context, refusal)
+        except ServiceError as error:
+            form.add_service_error(error)
         else:
             return redirect("registrations:registration_done", token=registration.token)
     return render(
         request, "registrations/matchmaking/invitation_register.html", {**context, "form": form}
+    )
+
+
+def _unusable(request: HttpRequest, context: dict, refusal: InvitationUnusable) -> HttpResponse:
+    return render(
+        request,
+        "registrations/matchmaking/invitation_unavailable.html",
+        {**context, "problem": refusal.message},
+        status=410,
     )

@@ -16,19 +16,17 @@ from registrations.forms.registration import (
     initial_from_survey,
 )
 from registrations.models import RegistrationSource
-from registrations.prefill import PrefillLinkInvalid, survey_response_from_prefill
+from registrations.prefill import survey_response_from_prefill
+from registrations.services.action_log import Actor
+from registrations.services.errors import LinkInvalid, RegistrationClosed, ServiceError
 from registrations.services.registration import (
-    AlreadyRegistered,
-    RegistrationError,
-    SeatsTaken,
-    closed_reason,
     registration_cancel,
     registration_change_mode,
     registration_change_sessions,
     registration_create,
-    registration_private_link_resend,
 )
 from registrations.views import form_page
+from registrations.views.next_step import event_next_step
 
 
 def _closed(request: HttpRequest, event, reason: str) -> HttpResponse:
@@ -36,7 +34,7 @@ def _closed(request: HttpRequest, event, reason: str) -> HttpResponse:
     return render(
         request,
         "registrations/registration_closed.html",
-        {"event": event, "reason": reason, "next_step": selectors.event_next_step(event=event)},
+        {"event": event, "reason": reason, "next_step": event_next_step(event=event)},
     )
 
 
@@ -47,14 +45,14 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     if event.invitation_only:
         return _closed(request, event, _("This event is by invitation only."))
     if not event.registration_is_open(now):
-        return _closed(request, event, closed_reason(event, now))
+        return _closed(request, event, RegistrationClosed.for_event(event, now).message)
 
     initial, source = {}, RegistrationSource.DIRECT
     prefill = request.GET.get("from", "")
     if prefill:
         try:
             response = survey_response_from_prefill(prefill, event=event)
-        except PrefillLinkInvalid as error:
+        except LinkInvalid as error:
             messages.warning(request, error.message)
         else:
             initial, source = initial_from_survey(response, event), RegistrationSource.SURVEY
@@ -65,15 +63,10 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             registration = registration_create(
-                event=event, source=source, **form.service_arguments()
+                event=event, details=form.details(), source=source, actor=Actor.person()
             )
-        except SeatsTaken as error:
-            form.show_seats_taken(error)
-        except AlreadyRegistered as error:
-            registration_private_link_resend(event=event, email=form.cleaned_data["email"])
-            form.add_error(None, error.message)
-        except RegistrationError as error:
-            form.add_error(None, error.message)
+        except ServiceError as error:
+            form.add_service_error(error)
         else:
             return redirect("registrations:registration_done", token=registration.token)
     return render(request, "registrations/registration_form.html", {"event": event, "form": form})
@@ -128,7 +121,7 @@ def _change(request, token, *, form_class, form_name, change, done) -> HttpRespo
     if form.is_valid():
         try:
             change(registration, form.cleaned_data)
-        except RegistrationError as error:
+        except ServiceError as error:
             if selectors.registration_is_changeable(registration=registration):
                 form.add_error(None, error.message)
             else:  # cancelled or over: the page shows no forms, so say it at the top
@@ -148,7 +141,7 @@ def registration_switch_mode(request: HttpRequest, token: str) -> HttpResponse:
         form_class=AttendanceModeForm,
         form_name="mode_form",
         change=lambda registration, data: registration_change_mode(
-            registration=registration, attendance_mode=data["attendance_mode"]
+            registration=registration, attendance_mode=data["attendance_mode"], actor=Actor.person()
         ),
         done=_("Your attendance mode is changed."),
     )
@@ -162,7 +155,7 @@ def registration_sessions(request: HttpRequest, token: str) -> HttpResponse:
         form_class=SessionsForm,
         form_name="sessions_form",
         change=lambda registration, data: registration_change_sessions(
-            registration=registration, sessions=data["sessions"]
+            registration=registration, sessions=data["sessions"], actor=Actor.person()
         ),
         done=_("Your sessions are saved."),
     )
@@ -175,6 +168,8 @@ def registration_cancel_view(request: HttpRequest, token: str) -> HttpResponse:
         token,
         form_class=CancelRegistrationForm,
         form_name="cancel_form",
-        change=lambda registration, data: registration_cancel(registration=registration),
+        change=lambda registration, data: registration_cancel(
+            registration=registration, actor=Actor.person()
+        ),
         done=_("Your registration is cancelled. We have emailed you."),
     )

@@ -9,15 +9,17 @@ from django.utils.translation import gettext as _
 from registrations import selectors
 from registrations.forms.survey import SurveyAnswerForm, SurveyResponseForm, SurveyWithdrawForm
 from registrations.models import InterestSurvey, SurveyResponse
+from registrations.services.action_log import Actor
+from registrations.services.errors import ServiceError
 from registrations.services.survey import (
     AlreadyAnswered,
-    IntentNotOffered,
     SurveyClosed,
     survey_response_change,
     survey_response_submit,
     survey_response_withdraw,
 )
 from registrations.views import form_page
+from registrations.views.next_step import event_next_step
 
 # A POST to a closed survey: the request was fine, the survey's state forbids it.
 CONFLICT = 409
@@ -33,14 +35,17 @@ def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
     if posted and form.is_valid():
         try:
             survey_response_submit(
-                survey=survey, email=form.cleaned_data["email"], answer=form.answer()
+                survey=survey,
+                email=form.cleaned_data["email"],
+                answer=form.answer(),
+                actor=Actor.person(),
             )
-        except AlreadyAnswered:
+        except AlreadyAnswered:  # the service has emailed the private link again
             return redirect("registrations:survey_answer_exists", slug=slug)
         except SurveyClosed:
             return _survey_closed(request, survey, status=CONFLICT)
-        except IntentNotOffered as error:
-            form.add_error("intent", error.message)
+        except ServiceError as error:
+            form.add_service_error(error)
         else:
             return redirect("registrations:survey_thanks", slug=slug)
     return render(
@@ -58,7 +63,7 @@ def _survey_closed(request: HttpRequest, survey: InterestSurvey, *, status: int)
             "survey": survey,
             "event": survey.event,
             "not_stored": request.method == "POST",
-            "next_step": selectors.event_next_step(event=survey.event),
+            "next_step": event_next_step(event=survey.event),
         },
         status=status,
     )
@@ -75,7 +80,7 @@ def survey_answer_exists(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "registrations/survey_answer_exists.html",
-        {"event": survey.event, "message": AlreadyAnswered().message},
+        {"event": survey.event, "message": AlreadyAnswered.default_message},
     )
 
 
@@ -92,11 +97,11 @@ def survey_private(request: HttpRequest, token: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            survey_response_change(response=response, answer=form.answer())
+            survey_response_change(response=response, answer=form.answer(), actor=Actor.person())
         except SurveyClosed:
             return _private_page(request, response, form=None, status=CONFLICT)
-        except IntentNotOffered as error:
-            form.add_error("intent", error.message)
+        except ServiceError as error:
+            form.add_service_error(error)
         else:
             messages.success(request, _("Your answer has been changed."))
             return redirect("registrations:survey_private", token=token)
@@ -114,7 +119,7 @@ def survey_withdraw(request: HttpRequest, token: str) -> HttpResponse:
         if selectors.survey_accepts_answers(survey=response.survey):
             form = SurveyAnswerForm(event=response.survey.event, initial=_current_answer(response))
         return _private_page(request, response, form=form, withdraw_form=withdraw_form)
-    survey_response_withdraw(response=response)
+    survey_response_withdraw(response=response, actor=Actor.person())
     messages.success(
         request, _("Your answer has been withdrawn: it and the personal data in it are deleted.")
     )
@@ -149,7 +154,7 @@ def _private_page(
             "form": form,
             "withdraw_form": withdraw_form,
             "not_stored": status == CONFLICT,
-            "next_step": selectors.event_next_step(event=response.survey.event),
+            "next_step": event_next_step(event=response.survey.event),
         },
         status=status,
     )
