@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install lint migrate demo worker clean
+.PHONY: run test install lint typecheck local-env migrate demo worker clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -13,7 +13,13 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-migrate: install
+# One SECRET_KEY for every local process (web, worker, commands), kept across runs: written
+# once into the git-ignored .env (or the file ENV_FILE names), never replaced. Without it each
+# process would make up its own key and refuse the links the others sign.
+local-env: install
+	$(PY) -m eventsite.local_env
+
+migrate: local-env
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
@@ -26,7 +32,7 @@ run: demo
 	@echo "Serving http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/) with the mail worker."
 	$(VENV)/bin/honcho --procfile Procfile.dev start
 
-worker: install
+worker: local-env
 	$(PY) manage.py db_worker
 
 test: install
@@ -35,6 +41,10 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# mypy with the django-stubs plugin; what it checks and how strictly is set in pyproject.toml.
+typecheck: install
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,25 +1,40 @@
 """Settings for eventsite, read from the environment (django-environ).
 
 Every variable is listed in `.env.example`. The defaults are safe for production
-(DEBUG off, secure cookies, HSTS); `make run` switches DEBUG on for local use.
+(DEBUG off, secure cookies, HSTS) and SECRET_KEY has none: without it the site refuses to start
+unless DEBUG is on. `make run` switches DEBUG on and keeps a local key in `.env`.
 """
 
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
+
+from eventsite.local_env import env_file_path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# `.env` in the project folder, or the file named by ENV_FILE; the environment wins over it.
+environ.Env.read_env(env_file_path(), overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 
-# Without SECRET_KEY each process makes up a random one: safe, but sessions and private links
-# signed by one process fail in another; the deploy check registrations.W001 says so.
-SECRET_KEY_FROM_ENVIRONMENT = bool(env.str("SECRET_KEY", default=""))
-SECRET_KEY = env.str("SECRET_KEY", default="") or get_random_secret_key()
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set (and DEBUG is off). Set SECRET_KEY in the environment or in "
+            "the .env file (see .env.example) to a long random value, the same for every process "
+            "of the site, e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`. "
+            "For local development use `make run`: it sets DEBUG and keeps a key in .env."
+        )
+    # DEBUG without a key: a random key for this process only. Links and sessions signed by one
+    # process (the mail worker's pre-filled links) are then refused by another (the web process).
+    # `make run` never gets here: it writes one key into .env (eventsite/local_env.py) first.
+    SECRET_KEY = get_random_secret_key()
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -101,7 +116,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"  # None in the test settings
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

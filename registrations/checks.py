@@ -1,17 +1,5 @@
-"""System checks that catch misconfiguration at start-up."""
+"""System checks of the project's own, registered when the app is ready (see apps.py).
 
-from django.conf import settings
-from django.core.checks import Tags, Warning, register
-
-
-@register(Tags.security, deploy=True)
-def secret_key_is_configured(app_configs, **kwargs):
-    if settings.SECRET_KEY_FROM_ENVIRONMENT:
-        return []
-    return [
-        Warning(
-            "SECRET_KEY is not set, so every process uses a random key of its own.",
-            hint="Set SECRET_KEY in the environment (see .env.example).",
-            id="registrations.W001",
-        )
-    ]
+There are none at present. A missing SECRET_KEY used to be a deploy warning here; the settings
+now refuse to start without one unless DEBUG is on (eventsite/settings.py).
+"""
