@@ -5,6 +5,3 @@ class RegistrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "registrations"
     verbose_name = "Events and registrations"
-
-    def ready(self) -> None:
-        from registrations import checks  # noqa: F401 - registers the system checks
