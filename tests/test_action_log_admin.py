@@ -6,9 +6,12 @@ import json
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.forms import modelform_factory
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registrations.admin.base import EventsiteModelAdmin
@@ -18,6 +21,8 @@ from tests.factories import make_event
 from tests.factories_registration import make_open_event, register
 
 pytestmark = pytest.mark.django_db
+
+LOG_LIST = "admin:registrations_actionlogentry_changelist"
 
 
 def change_url(obj) -> str:
@@ -214,13 +219,112 @@ def test_the_token_is_never_logged_nor_shown(admin_client_for):
 
     entries = list(ActionLogEntry.objects.all())
     page = admin_client_for.get(change_url(registration)).content.decode()
+    log_list = admin_client_for.get(reverse(LOG_LIST)).content.decode()
 
     assert len(entries) == 2
     for entry in entries:
         assert "token" not in entry.changes
         assert registration.token not in json.dumps(entry.changes)
     assert registration.token not in page
+    assert registration.token not in log_list
     assert "last name: Muller → Müller" in history_panel(page)
+
+
+# The whole log -----------------------------------------------------------------------------
+
+
+def test_the_whole_log_lists_every_entry_with_its_subject_linked(admin_client_for, organiser):
+    registration = register(make_open_event(), last_name="Järvenpää")
+    event = make_event(title="Cluster Policy Forum Łódź")
+    log_action(subject=registration, action="registered", actor=Actor.person())
+    log_action(
+        subject=event, action="registration opened", actor=Actor.organiser(organiser), event=event
+    )
+
+    response = admin_client_for.get(reverse(LOG_LIST))
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert f'href="{change_url(registration)}"' in page
+    assert str(registration) in page
+    assert f'href="{change_url(event)}"' in page
+    assert "registration opened" in page
+    assert "The person, through their private link" in page
+
+
+def test_the_whole_log_filters_and_searches(admin_client_for, organiser):
+    registration = register(make_open_event())
+    log_action(
+        subject=registration, action="registered", actor=Actor.person(), event=registration.event
+    )
+    log_action(subject=registration, action="reminded", actor=Actor.system("the reminder run"))
+    log_action(subject=registration, action="cancelled", actor=Actor.organiser(organiser))
+
+    def listed(query: dict) -> list[str]:
+        response = admin_client_for.get(reverse(LOG_LIST), query)
+        assert response.status_code == 200
+        return [entry.action for entry in response.context["cl"].result_list]
+
+    assert listed({"actor_kind__exact": "system"}) == ["reminded"]
+    assert listed({"action": "cancelled"}) == ["cancelled"]
+    assert listed({"q": "reminder run"}) == ["reminded"]
+    assert listed({"event__id__exact": registration.event.pk}) == ["registered"]
+    assert len(listed({"content_type__id__exact": content_type_id(registration)})) == 3
+    assert len(listed({})) == 3
+
+
+def test_a_deleted_subject_is_named_without_a_link(admin_client_for):
+    registration = register(make_open_event())
+    log_action(subject=registration, action="registered", actor=Actor.person())
+    registration_id = registration.pk
+    registration.delete()
+
+    page = admin_client_for.get(reverse(LOG_LIST)).content.decode()
+
+    assert f"registration #{registration_id} (deleted)" in page
+    assert reverse("admin:registrations_registration_change", args=[registration_id]) not in page
+
+
+def test_the_whole_log_is_read_only(admin_client_for, organiser):
+    registration = register(make_open_event())
+    entry = log_action(subject=registration, action="registered", actor=Actor.person())
+    entry_url = reverse("admin:registrations_actionlogentry_change", args=[entry.pk])
+
+    changelist = admin_client_for.get(reverse(LOG_LIST))
+    view_page = admin_client_for.get(entry_url)
+    edit = admin_client_for.post(entry_url, {"action": "forged"})
+    delete = admin_client_for.post(
+        reverse(LOG_LIST), {"action": "delete_selected", ACTION_CHECKBOX_NAME: [entry.pk]}
+    )
+
+    assert changelist.context["action_form"] is None  # no actions at all, so no delete either
+    assert (
+        admin_client_for.get(reverse("admin:registrations_actionlogentry_add")).status_code == 403
+    )
+    assert view_page.status_code == 200
+    assert 'name="_save"' not in view_page.content.decode()
+    assert edit.status_code == 403
+    assert delete.status_code in {200, 302}
+    entry.refresh_from_db()
+    assert entry.action == "registered"
+
+
+def test_the_whole_log_needs_no_query_per_row(admin_client_for, organiser):
+    def queries_for_the_list() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client_for.get(reverse(LOG_LIST)).status_code == 200
+        return len(queries)
+
+    event = make_open_event()
+    log_action(subject=register(event), action="registered", actor=Actor.person(), event=event)
+    log_action(subject=event, action="opened", actor=Actor.organiser(organiser), event=event)
+    few = queries_for_the_list()
+    for _number in range(4):
+        other = make_open_event()
+        log_action(subject=register(other), action="registered", actor=Actor.person(), event=other)
+        log_action(subject=other, action="opened", actor=Actor.organiser(organiser), event=other)
+
+    assert queries_for_the_list() == few
 
 
 # Exports -----------------------------------------------------------------------------------
