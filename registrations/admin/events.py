@@ -26,6 +26,7 @@ from registrations.services.registration import (
 )
 
 from .actions import apply_to_each as _apply
+from .base import EventsiteModelAdmin
 from .surveys import answers_by_intent
 
 
@@ -69,7 +70,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(EventsiteModelAdmin):
     list_display = ["title", "start", "format", "city", "is_published", "invitation_only"]
     list_filter = ["format", "is_published", "invitation_only", "country"]
     search_fields = ["title", "slug", "city", "organisers"]

@@ -18,6 +18,8 @@ from registrations.exports import ExportKind, encoded, export_csv_chunks, kind_f
 from registrations.models import Event, ExportRecord
 from registrations.services.exports import export_record_create
 
+from .base import EventsiteModelAdmin
+
 
 class CsvExportMixin:
     @property
@@ -95,7 +97,7 @@ class CsvExportMixin:
 
 
 @admin.register(ExportRecord)
-class ExportRecordAdmin(admin.ModelAdmin):
+class ExportRecordAdmin(EventsiteModelAdmin):
     list_display = ["created_at", "user", "kind", "event", "via", "filters"]
     list_filter = ["kind", "via", "event"]
     list_select_related = ["user", "event"]

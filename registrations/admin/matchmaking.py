@@ -24,6 +24,7 @@ from registrations.services import matchmaking as services
 from registrations.services.action_log import Actor
 
 from .actions import apply_to_each
+from .base import EventsiteModelAdmin
 from .exports import CsvExportMixin
 
 
@@ -34,7 +35,7 @@ class EligibilityDeclarationInline(admin.TabularInline):
 
 
 @admin.register(ApplicationCall)
-class ApplicationCallAdmin(admin.ModelAdmin):
+class ApplicationCallAdmin(EventsiteModelAdmin):
     list_display = ["event", "is_open"]
     list_filter = ["is_open"]
     list_select_related = ["event"]
@@ -43,7 +44,7 @@ class ApplicationCallAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(EventsiteModelAdmin):
     search_fields = ["name"]
 
 
@@ -116,7 +117,7 @@ class ExpressionOfInterestAdminForm(forms.ModelForm):
 
 
 @admin.register(ExpressionOfInterest)
-class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
+class ExpressionOfInterestAdmin(CsvExportMixin, EventsiteModelAdmin):
     form = ExpressionOfInterestAdminForm
     list_display = [
         "legal_name",
@@ -356,7 +357,7 @@ class ExpressionOfInterestAdmin(CsvExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(EventsiteModelAdmin):
     list_display = [
         "application",
         "event",

@@ -15,6 +15,7 @@ from registrations.services.registration import (
 )
 
 from .actions import apply_to_each as _apply
+from .base import EventsiteModelAdmin
 from .exports import CsvExportMixin
 
 
@@ -33,7 +34,7 @@ class RegistrationAdminForm(forms.ModelForm):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(CsvExportMixin, admin.ModelAdmin):
+class RegistrationAdmin(CsvExportMixin, EventsiteModelAdmin):
     form = RegistrationAdminForm
     list_display = [
         "last_name",

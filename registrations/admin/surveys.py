@@ -26,6 +26,7 @@ from registrations.services.survey import (
 )
 
 from .actions import apply_to_each
+from .base import EventsiteModelAdmin
 from .exports import CsvExportMixin
 
 
@@ -48,7 +49,7 @@ def answers_by_intent(survey: InterestSurvey) -> str:
 
 
 @admin.register(InterestSurvey)
-class InterestSurveyAdmin(admin.ModelAdmin):
+class InterestSurveyAdmin(EventsiteModelAdmin):
     list_display = ["event", "is_open", "response_count"]
     list_filter = ["is_open"]
     list_select_related = ["event"]
@@ -120,7 +121,7 @@ class SurveyResponseAdminForm(forms.ModelForm):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(CsvExportMixin, admin.ModelAdmin):
+class SurveyResponseAdmin(CsvExportMixin, EventsiteModelAdmin):
     """Answers, read-only by default.
 
     Personal data (and the answer itself) is shown read-only so that nobody changes it by accident.
@@ -168,6 +169,7 @@ class SurveyResponseAdmin(CsvExportMixin, admin.ModelAdmin):
     ]
     form = SurveyResponseAdminForm
     change_form_template = "admin/registrations/surveyresponse/change_form.html"
+    log_admin_edits = False  # save_model edits through survey_response_change, which logs
 
     @admin.display(description=_("name"), ordering="last_name")
     def name(self, response: SurveyResponse) -> str:
