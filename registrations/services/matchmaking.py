@@ -361,11 +361,11 @@ def invitations_resend(
     pending = (
         Invitation.objects.select_for_update()
         .select_related("application__event")
-        .alias(state=invitation_state_expression(prefix=""))
+        .alias(current_state=invitation_state_expression(prefix=""))
         .filter(
             application__in=ids,
             application__status=ApplicationStatus.ELIGIBLE,
-            state=InvitationState.INVITED,
+            current_state=InvitationState.INVITED,
         )
         .order_by("pk")
     )

@@ -39,8 +39,8 @@ def invitation_email_send(invitation_id: int, reminder: bool) -> None:
     """Send the single-use link, unless it was used or withdrawn before the worker ran."""
     invitation = (
         Invitation.objects.select_related("application__event")
-        .alias(state=invitation_state_expression(prefix=""))
-        .filter(pk=invitation_id, state=InvitationState.INVITED)
+        .alias(current_state=invitation_state_expression(prefix=""))
+        .filter(pk=invitation_id, current_state=InvitationState.INVITED)
         .first()
     )
     if invitation is None:
