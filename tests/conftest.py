@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
-from tests.factories_matchmaking import make_call
+from tests.factories import make_call
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from registrations.services.matchmaking import (
     invitations_send,
 )
 from registrations.services.registration import RegistrationError
-from tests.factories_matchmaking import make_application, make_call
+from tests.factories import make_application, make_call
 from tests.test_registration_concurrency import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -28,8 +28,7 @@ from registrations.services.matchmaking import (
 )
 from registrations.services.registration import registration_cancel
 from tests.admin_actions import run_admin_action
-from tests.factories import make_session
-from tests.factories_matchmaking import make_application, make_call
+from tests.factories import make_application, make_call, make_session
 
 pytestmark = pytest.mark.django_db
 

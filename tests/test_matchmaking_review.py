@@ -16,7 +16,7 @@ from registrations.services.matchmaking import (
     invitations_send,
 )
 from tests.admin_actions import run_admin_action
-from tests.factories_matchmaking import make_application, sectors
+from tests.factories import make_application, sectors
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from registrations.services.registration import (
     registration_create,
     registration_fill_free_seats,
 )
-from tests.factories_registration import make_open_event, person
+from tests.factories import make_open_event, person
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

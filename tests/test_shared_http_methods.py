@@ -2,9 +2,7 @@
 
 import pytest
 
-from tests.factories_matchmaking import make_call
-from tests.factories_registration import make_open_event
-from tests.factories_survey import make_response, make_survey
+from tests.factories import make_call, make_open_event, make_response, make_survey
 from tests.test_matchmaking_invitations import (  # noqa: F401 (fixtures)
     invitation,
     invitation_url,

@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registrations.models import InterestSurvey, SurveyResponse
-from tests.factories import make_event
-from tests.factories_survey import make_response, make_survey
+from tests.factories import make_event, make_response, make_survey
 
 pytestmark = pytest.mark.django_db
 
