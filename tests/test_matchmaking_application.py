@@ -13,12 +13,9 @@ from tests.factories import (
     make_application,
     make_call,
 )
+from tests.helpers import apply_url
 
 pytestmark = pytest.mark.django_db
-
-
-def apply_url(call) -> str:
-    return reverse("registrations:application_create", kwargs={"slug": call.event.slug})
 
 
 def test_form_lists_the_call_declarations_and_eligible_countries(client, call):

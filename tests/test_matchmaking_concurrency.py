@@ -19,7 +19,7 @@ from registrations.services.matchmaking import (
 )
 from registrations.services.registration import RegistrationError
 from tests.factories import make_application, make_call
-from tests.test_registration_concurrency import run_together
+from tests.helpers import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

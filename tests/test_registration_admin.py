@@ -17,7 +17,6 @@ from registrations.services.registration import (
     registration_create,
     registration_open,
 )
-from tests.admin_actions import run_admin_action
 from tests.factories import (
     event_form_data,
     make_event,
@@ -26,6 +25,7 @@ from tests.factories import (
     person,
     register,
 )
+from tests.helpers import run_admin_action
 
 pytestmark = pytest.mark.django_db
 

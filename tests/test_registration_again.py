@@ -21,7 +21,7 @@ from registrations.services.registration import (
     registration_create,
 )
 from tests.factories import make_open_event, make_session, person, register, registration_form_data
-from tests.test_registration_public import register_url
+from tests.helpers import register_url
 
 pytestmark = pytest.mark.django_db
 

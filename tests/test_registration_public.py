@@ -32,6 +32,7 @@ from tests.factories import (
     registration_form_data,
     survey_form_data,
 )
+from tests.helpers import register_url
 
 pytestmark = pytest.mark.django_db
 
@@ -249,10 +250,6 @@ def test_invitation_only_event_page_does_not_offer_the_public_form(client):
 
 
 # The form page -------------------------------------------------------------------------------
-
-
-def register_url(event):
-    return f"/events/{event.slug}/register/"
 
 
 def test_registering_redirects_to_the_confirmation_page(client):

@@ -17,9 +17,9 @@ from tests.factories import (
     make_stored_application,
     make_survey_response,
 )
-from tests.reporting_admin_site import site
+from tests.helpers.export_admin_site import site
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.reporting_admin_site")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.helpers.export_admin_site")]
 
 CHANGELIST = "admin:registrations_registration_changelist"
 EXPORT_ALL = "admin:registrations_registration_export_csv"

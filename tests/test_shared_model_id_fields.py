@@ -11,8 +11,7 @@ from tests.factories import (
     register,
     registration_form_data,
 )
-from tests.test_matchmaking_application import apply_url
-from tests.test_registration_public import register_url
+from tests.helpers import apply_url, register_url
 
 pytestmark = pytest.mark.django_db
 
