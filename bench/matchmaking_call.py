@@ -23,7 +23,7 @@ from registrations.services.matchmaking import (
     application_mark_eligible,
     invitations_send,
 )
-from tests.factories_matchmaking import make_call, sectors
+from tests.factories import make_call, sectors
 
 
 def form_data(call, number: int) -> dict:

@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from throwaway_database import throwaway_database
 
-from tests.factories_survey import make_survey, survey_form_data
+from tests.factories import make_survey, survey_form_data
 
 
 def main(answers: int) -> None:

@@ -1,8 +1,16 @@
+"""Fixtures shared by the test modules; test data comes from tests.factories, plain helpers
+from tests.helpers."""
+
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 
-from tests.factories_matchmaking import make_call
+from registrations.models import Invitation
+from registrations.services.matchmaking import application_mark_eligible, invitations_send
+from tests.factories import make_application, make_call, make_session
 
 
 @pytest.fixture
@@ -35,3 +43,28 @@ def empty_cache():
 def call(db):
     """An open call for expressions of interest (the matchmaking event's)."""
     return make_call()
+
+
+@pytest.fixture
+def open_call(db):
+    """A call whose event's registration opened yesterday (for invited applicants)."""
+    return make_call(registration_opens_at=timezone.now() - timedelta(days=1))
+
+
+@pytest.fixture
+def invitation(open_call, organiser):
+    """The invitation sent to Klaster Łódź Innowacje, eligible; the event has three sessions."""
+    for title in ("Preparatory webinar", "Matchmaking session 1", "Matchmaking session 2"):
+        make_session(open_call.event, title=title, kind="matchmaking")
+    application = make_application(
+        open_call,
+        legal_name="Klaster Łódź Innowacje",
+        country="PL",
+        contact_first_name="Łukasz",
+        contact_last_name="Wójcik",
+        contact_job_title="Cluster manager",
+        contact_email="lukasz.wojcik@example.pl",
+    )
+    application_mark_eligible(application=application, reviewer=organiser)
+    invitations_send(applications=[application])
+    return Invitation.objects.select_related("application__event").get()

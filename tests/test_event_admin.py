@@ -4,43 +4,9 @@ import pytest
 from django.urls import reverse
 
 from registrations.models import Event
-from tests.factories import make_event
+from tests.factories import event_form_data, make_event
 
 pytestmark = pytest.mark.django_db
-
-
-def event_form_data(**overrides):
-    data = {
-        "title": "Cluster Forum Łódź",
-        "slug": "cluster-forum-lodz",
-        "summary": "Clusters in Central Europe.",
-        "description": "",
-        "organisers": "ECCP",
-        "audience": "Cluster managers",
-        "format": "hybrid",
-        "timezone": "Europe/Warsaw",
-        "start_0": "2030-05-10",
-        "start_1": "09:00",
-        "end_0": "2030-05-11",
-        "end_1": "17:00",
-        "venue": "EC1",
-        "city": "Łódź",
-        "country": "PL",
-        "onsite_capacity": "80",
-        "online_capacity": "",
-        "registration_opens_at_0": "",
-        "registration_opens_at_1": "",
-        "registration_closes_at_0": "",
-        "registration_closes_at_1": "",
-        "is_published": "on",
-        "more_info_url": "",
-        "sessions-TOTAL_FORMS": "0",
-        "sessions-INITIAL_FORMS": "0",
-        "sessions-MIN_NUM_FORMS": "0",
-        "sessions-MAX_NUM_FORMS": "1000",
-    }
-    data.update(overrides)
-    return data
 
 
 def with_session(data, start_date, start_time, end_date, end_time):

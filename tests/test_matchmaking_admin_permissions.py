@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from registrations.models import ApplicationStatus, Invitation
 from registrations.services.matchmaking import application_mark_eligible, invitations_send
-from tests.factories_matchmaking import make_application, make_call
+from tests.factories import make_application, make_call
 
 pytestmark = pytest.mark.django_db
 

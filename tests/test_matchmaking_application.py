@@ -7,35 +7,15 @@ from django.urls import reverse
 from registrations.models import ExpressionOfInterest
 from registrations.selectors import event_next_step
 from registrations.services.matchmaking import MatchmakingError, application_submit
-from tests.factories_matchmaking import application_answers, make_application, make_call, sectors
+from tests.factories import (
+    application_answers,
+    application_form_data,
+    make_application,
+    make_call,
+)
+from tests.helpers import apply_url
 
 pytestmark = pytest.mark.django_db
-
-
-def apply_url(call) -> str:
-    return reverse("registrations:application_create", kwargs={"slug": call.event.slug})
-
-
-def form_data(call, **overrides) -> dict:
-    digital, health = sectors("Digital", "Health")
-    data = {
-        "legal_name": "Klaster Łódź Innowacje sp. z o.o.",
-        "country": "PL",
-        "organisation_type": "cluster",
-        "eccp_profile_url": "https://clustercollaboration.eu/cluster-organisations/lodz",
-        "sectors": [str(digital.pk), str(health.pk)],
-        "members_count": "120",
-        "offers": "Textile and digital SMEs from the Łódź region.",
-        "seeks": "Partners for a joint Horizon Europe proposal.",
-        "contact_first_name": "Łukasz",
-        "contact_last_name": "Wójcik",
-        "contact_job_title": "Cluster manager",
-        "contact_email": "lukasz.wojcik@example.pl",
-        "declarations": [str(pk) for pk in call.declarations.values_list("pk", flat=True)],
-        "consent": "on",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def test_form_lists_the_call_declarations_and_eligible_countries(client, call):
@@ -53,7 +33,7 @@ def test_a_cluster_applies_and_gets_a_confirmation_page_and_email(
     client, call, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(apply_url(call), form_data(call))
+        response = client.post(apply_url(call), application_form_data(call))
 
     assert response.status_code == 302
     assert response["Location"] == reverse(
@@ -76,7 +56,7 @@ def test_a_cluster_applies_and_gets_a_confirmation_page_and_email(
 
 
 def test_registration_requested_on_eccp_replaces_the_profile_url(client, call):
-    data = form_data(call, eccp_profile_url="", eccp_registration_requested="on")
+    data = application_form_data(call, eccp_profile_url="", eccp_registration_requested="on")
 
     response = client.post(apply_url(call), data)
 
@@ -85,7 +65,7 @@ def test_registration_requested_on_eccp_replaces_the_profile_url(client, call):
 
 
 def test_a_country_outside_the_call_is_answered_at_once_and_not_stored(client, call):
-    response = client.post(apply_url(call), form_data(call, country="US"))
+    response = client.post(apply_url(call), application_form_data(call, country="US"))
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -131,7 +111,7 @@ def test_the_service_also_refuses_a_country_outside_the_call(call):
 def test_bad_input_is_answered_next_to_its_field_and_nothing_is_stored(
     client, call, overrides, field, message
 ):
-    response = client.post(apply_url(call), form_data(call, **overrides))
+    response = client.post(apply_url(call), application_form_data(call, **overrides))
 
     assert response.status_code == 200
     form = response.context["form"]
@@ -142,7 +122,9 @@ def test_bad_input_is_answered_next_to_its_field_and_nothing_is_stored(
 def test_every_declaration_must_be_confirmed(client, call):
     first = call.declarations.first()
 
-    response = client.post(apply_url(call), form_data(call, declarations=[str(first.pk)]))
+    response = client.post(
+        apply_url(call), application_form_data(call, declarations=[str(first.pk)])
+    )
 
     assert "Please confirm every eligibility declaration" in response.content.decode()
     assert not ExpressionOfInterest.objects.exists()
@@ -159,9 +141,9 @@ def test_every_declaration_must_be_confirmed(client, call):
 def test_a_second_application_from_the_same_email_or_legal_name_is_answered_clearly(
     client, call, overrides, field
 ):
-    client.post(apply_url(call), form_data(call))
+    client.post(apply_url(call), application_form_data(call))
 
-    response = client.post(apply_url(call), form_data(call, **overrides))
+    response = client.post(apply_url(call), application_form_data(call, **overrides))
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -220,7 +202,7 @@ def test_html_and_script_are_stored_as_text_and_shown_escaped(
 ):
     name = '<script>alert("x")</script> Cluster'
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(apply_url(call), form_data(call, legal_name=name))
+        client.post(apply_url(call), application_form_data(call, legal_name=name))
 
     assert ExpressionOfInterest.objects.get().legal_name == name
     html = mail.outbox[0].alternatives[0][0]
@@ -230,7 +212,9 @@ def test_html_and_script_are_stored_as_text_and_shown_escaped(
 
 
 def test_extra_post_parameters_are_ignored(client, call):
-    data = form_data(call, status="eligible", reviewed_at="2020-01-01", decision_reason="pwned")
+    data = application_form_data(
+        call, status="eligible", reviewed_at="2020-01-01", decision_reason="pwned"
+    )
 
     client.post(apply_url(call), data)
 
@@ -244,7 +228,7 @@ def test_a_closed_call_shows_a_notice_and_stores_nothing(client):
     call = make_call(is_open=False)
 
     page = client.get(apply_url(call))
-    posted = client.post(apply_url(call), form_data(call))
+    posted = client.post(apply_url(call), application_form_data(call))
 
     assert "The call for expressions of interest is closed" in page.content.decode()
     assert "<form" not in page.content.decode()

@@ -18,8 +18,8 @@ from registrations.services.matchmaking import (
     invitations_send,
 )
 from registrations.services.registration import RegistrationError
-from tests.factories_matchmaking import make_application, make_call
-from tests.test_registration_concurrency import run_together
+from tests.factories import make_application, make_call
+from tests.helpers import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

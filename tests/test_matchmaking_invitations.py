@@ -1,13 +1,11 @@
 """Eligible applicants get a single-use invitation link by email, through the background worker."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
 from registrations.models import (
     ApplicationStatus,
@@ -27,9 +25,8 @@ from registrations.services.matchmaking import (
     invitations_send,
 )
 from registrations.services.registration import registration_cancel
-from tests.admin_actions import run_admin_action
-from tests.factories import make_session
-from tests.factories_matchmaking import make_application, make_call
+from tests.factories import make_application, make_call
+from tests.helpers import invitation_url, run_admin_action
 
 pytestmark = pytest.mark.django_db
 
@@ -219,33 +216,6 @@ def test_an_invitation_of_an_application_no_longer_eligible_is_withdrawn(
 
 
 # Invitation-only registration ----------------------------------------------------------------
-
-
-@pytest.fixture
-def open_call():
-    return make_call(registration_opens_at=timezone.now() - timedelta(days=1))
-
-
-@pytest.fixture
-def invitation(open_call, organiser):
-    for title in ("Preparatory webinar", "Matchmaking session 1", "Matchmaking session 2"):
-        make_session(open_call.event, title=title, kind="matchmaking")
-    application = make_application(
-        open_call,
-        legal_name="Klaster Łódź Innowacje",
-        country="PL",
-        contact_first_name="Łukasz",
-        contact_last_name="Wójcik",
-        contact_job_title="Cluster manager",
-        contact_email="lukasz.wojcik@example.pl",
-    )
-    application_mark_eligible(application=application, reviewer=organiser)
-    invitations_send(applications=[application])
-    return Invitation.objects.select_related("application__event").get()
-
-
-def invitation_url(invitation) -> str:
-    return reverse("registrations:invitation", kwargs={"token": invitation.token})
 
 
 def registration_data(invitation, **overrides) -> dict:

@@ -15,8 +15,8 @@ from registrations.services.matchmaking import (
     application_move_to_reserve,
     invitations_send,
 )
-from tests.admin_actions import run_admin_action
-from tests.factories_matchmaking import make_application, sectors
+from tests.factories import make_application, sectors
+from tests.helpers import run_admin_action
 
 pytestmark = pytest.mark.django_db
 

@@ -17,10 +17,15 @@ from registrations.services.registration import (
     registration_create,
     registration_open,
 )
-from tests.admin_actions import run_admin_action
-from tests.factories import make_event
-from tests.factories_registration import make_open_event, make_survey_response, person, register
-from tests.test_event_admin import event_form_data
+from tests.factories import (
+    event_form_data,
+    make_event,
+    make_open_event,
+    make_survey_response,
+    person,
+    register,
+)
+from tests.helpers import run_admin_action
 
 pytestmark = pytest.mark.django_db
 

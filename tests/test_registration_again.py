@@ -20,9 +20,8 @@ from registrations.services.registration import (
     registration_cancel,
     registration_create,
 )
-from tests.factories import make_session
-from tests.factories_registration import make_open_event, person, register
-from tests.test_registration_public import form_data, register_url
+from tests.factories import make_open_event, make_session, person, register, registration_form_data
+from tests.helpers import register_url
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +119,7 @@ def test_the_form_registers_a_cancelled_person_again(client):
     event = make_open_event()
     first = cancelled(event)
 
-    response = client.post(register_url(event), form_data(email=EMAIL))
+    response = client.post(register_url(event), registration_form_data(email=EMAIL))
 
     assert response.status_code == 302
     assert response["Location"] == f"/registration/{first.token}/done/"

@@ -6,13 +6,11 @@ counting and inserting is wide: with the event lock the seats still hold; the co
 removes the lock and shows the overbooking that the lock prevents.
 """
 
-import threading
 import time
 from collections import Counter
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from registrations import selectors
 from registrations.models import AttendanceMode, Event, Registration, RegistrationStatus
@@ -23,35 +21,12 @@ from registrations.services.registration import (
     registration_create,
     registration_fill_free_seats,
 )
-from tests.factories_registration import make_open_event, person
+from tests.factories import make_open_event, person
+from tests.helpers import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ON_SITE = AttendanceMode.ON_SITE
-
-
-def run_together(calls):
-    """Run each call in its own thread and database connection, all released at once."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = call()
-        except Exception as error:  # collected and asserted on by the test
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=worker, args=(index, call)) for index, call in enumerate(calls)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
 
 
 @pytest.fixture

@@ -18,8 +18,7 @@ from registrations.services.registration import (
     registration_open,
 )
 from registrations.tasks.registration import send_registration_open_notices
-from tests.factories import make_event
-from tests.factories_registration import make_survey_response
+from tests.factories import make_event, make_survey_response
 
 pytestmark = pytest.mark.django_db
 
@@ -106,9 +105,10 @@ def test_opening_emails_each_respondent_who_asked_once(
     organiser, django_capture_on_commit_callbacks
 ):
     event = make_event(title="European Cluster Conference")
-    asked = make_survey_response(event, person={"first_name": "Jukka", "last_name": "Järvenpää"})
-    make_survey_response(event, notify=False)
-    make_survey_response(make_event(), notify=True)  # another event's survey
+    asked = make_survey_response(event, first_name="Jukka", last_name="Järvenpää")
+    make_survey_response(event, notify_when_registration_opens=False)
+    # another event's survey:
+    make_survey_response(make_event(), notify_when_registration_opens=True)
 
     open_now(event, organiser, django_capture_on_commit_callbacks)
 
@@ -241,13 +241,11 @@ def notice(organiser, django_capture_on_commit_callbacks):
     response = make_survey_response(
         event,
         intent=AttendanceMode.ONLINE,
-        person={
-            "first_name": "Łukasz",
-            "last_name": "Wójcik",
-            "organisation": "Klaster Łódź",
-            "country": "PL",
-            "job_title": "Innovation manager",
-        },
+        first_name="Łukasz",
+        last_name="Wójcik",
+        organisation="Klaster Łódź",
+        country="PL",
+        job_title="Innovation manager",
     )
     open_now(event, organiser, django_capture_on_commit_callbacks)
     return event, response, notice_link(mail.outbox[0]).removeprefix("http://127.0.0.1:8000")

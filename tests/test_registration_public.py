@@ -22,9 +22,17 @@ from registrations.services.registration import (
     registration_close,
     registration_create,
 )
-from tests.factories import make_event, make_session
-from tests.factories_registration import make_open_event, person, register
-from tests.factories_survey import make_survey, survey_form_data
+from tests.factories import (
+    make_event,
+    make_open_event,
+    make_session,
+    make_survey,
+    person,
+    register,
+    registration_form_data,
+    survey_form_data,
+)
+from tests.helpers import register_url
 
 pytestmark = pytest.mark.django_db
 
@@ -244,24 +252,10 @@ def test_invitation_only_event_page_does_not_offer_the_public_form(client):
 # The form page -------------------------------------------------------------------------------
 
 
-def form_data(**fields):
-    data = {
-        **person(),
-        "attendance_mode": ON_SITE,
-        "consent": "on",
-    }
-    data.update(fields)
-    return {key: value for key, value in data.items() if value is not None}
-
-
-def register_url(event):
-    return f"/events/{event.slug}/register/"
-
-
 def test_registering_redirects_to_the_confirmation_page(client):
     event = make_open_event()
 
-    response = client.post(register_url(event), form_data(first_name="Zoë"))
+    response = client.post(register_url(event), registration_form_data(first_name="Zoë"))
 
     registration = Registration.objects.get(event=event)
     assert response.status_code == 302
@@ -299,7 +293,7 @@ def test_a_locked_email_ignores_what_was_posted():
 
     event = make_open_event()
     form = RegistrationForm(
-        form_data(email="someone.else@example.eu"),
+        registration_form_data(email="someone.else@example.eu"),
         event=event,
         locked_email="invited@cluster.example.eu",
     )
@@ -313,8 +307,8 @@ def test_when_seats_are_gone_the_form_says_so_and_offers_the_choice(client):
     register(event)
 
     page = client.get(register_url(event)).content.decode()
-    refused = client.post(register_url(event), form_data())
-    waiting = client.post(register_url(event), form_data(join_waiting_list="on"))
+    refused = client.post(register_url(event), registration_form_data())
+    waiting = client.post(register_url(event), registration_form_data(join_waiting_list="on"))
 
     assert "All on-site seats are taken. Join the waiting list or attend online." in page
     assert page.index('name="join_waiting_list"') < page.index('name="dietary_needs"')
@@ -335,7 +329,7 @@ def test_when_the_last_seat_goes_while_filling_in_the_form_the_person_chooses(cl
     original = forms_module.RegistrationForm.full_modes
     forms_module.RegistrationForm.full_modes = property(lambda self: [])
     try:
-        response = client.post(register_url(event), form_data())
+        response = client.post(register_url(event), registration_form_data())
     finally:
         forms_module.RegistrationForm.full_modes = original
 
@@ -351,9 +345,9 @@ def test_an_online_only_event_with_full_places_offers_its_waiting_list(client):
     register(event, attendance_mode=ONLINE)
 
     page = client.get(register_url(event)).content.decode()
-    refused = client.post(register_url(event), form_data(attendance_mode=ONLINE))
+    refused = client.post(register_url(event), registration_form_data(attendance_mode=ONLINE))
     waiting = client.post(
-        register_url(event), form_data(attendance_mode=ONLINE, join_waiting_list="on")
+        register_url(event), registration_form_data(attendance_mode=ONLINE, join_waiting_list="on")
     )
 
     assert "All online places are taken. You can join the waiting list." in page
@@ -369,11 +363,11 @@ def test_a_hybrid_event_with_full_online_places_offers_that_waiting_list_or_on_s
     register(event, attendance_mode=ONLINE)
 
     page = client.get(register_url(event)).content.decode()
-    refused = client.post(register_url(event), form_data(attendance_mode=ONLINE))
+    refused = client.post(register_url(event), registration_form_data(attendance_mode=ONLINE))
     waiting = client.post(
-        register_url(event), form_data(attendance_mode=ONLINE, join_waiting_list="on")
+        register_url(event), registration_form_data(attendance_mode=ONLINE, join_waiting_list="on")
     )
-    on_site = client.post(register_url(event), form_data(attendance_mode=ON_SITE))
+    on_site = client.post(register_url(event), registration_form_data(attendance_mode=ON_SITE))
 
     assert "All online places are taken. Join the waiting list or attend on site." in page
     assert "Put me on the waiting list for online" in page
@@ -402,7 +396,7 @@ def test_when_both_modes_are_full_only_the_waiting_list_is_offered(client):
 
 def test_a_second_submission_with_the_same_email_is_answered_on_the_form(client):
     event = make_open_event()
-    data = form_data(email="jarvenpaa@cluster.example.fi")
+    data = registration_form_data(email="jarvenpaa@cluster.example.fi")
     client.post(register_url(event), data)
 
     response = client.post(register_url(event), {**data, "email": "JARVENPAA@cluster.example.fi"})
@@ -416,7 +410,7 @@ def test_a_second_submission_emails_the_private_link_again_at_most_once_in_a_whi
     client, django_capture_on_commit_callbacks
 ):
     event = make_open_event(title="R&D Forum Järvenpää")
-    data = form_data(email="jarvenpaa@cluster.example.fi")
+    data = registration_form_data(email="jarvenpaa@cluster.example.fi")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(register_url(event), data)
     registration = Registration.objects.get()
@@ -456,7 +450,7 @@ def test_a_second_submission_emails_the_private_link_again_at_most_once_in_a_whi
 def test_bad_input_is_answered_on_the_form_and_stores_nothing(client, fields, field_message):
     event = make_open_event()
 
-    response = client.post(register_url(event), form_data(**fields))
+    response = client.post(register_url(event), registration_form_data(**fields))
 
     assert response.status_code == 200
     assert field_message in response.content.decode()
@@ -466,7 +460,7 @@ def test_bad_input_is_answered_on_the_form_and_stores_nothing(client, fields, fi
 def test_an_online_mode_forged_for_an_on_site_event_is_refused(client):
     event = make_open_event(format="in_person")
 
-    response = client.post(register_url(event), form_data(attendance_mode=ONLINE))
+    response = client.post(register_url(event), registration_form_data(attendance_mode=ONLINE))
 
     assert "attendance modes this event offers" in response.content.decode()
     assert not Registration.objects.exists()
@@ -478,7 +472,7 @@ def test_a_session_of_another_event_is_refused(client):
     make_session(event, title="Matchmaking session 2")
     foreign = make_session(make_open_event(), title="Foreign")
 
-    response = client.post(register_url(event), form_data(sessions=[foreign.pk]))
+    response = client.post(register_url(event), registration_form_data(sessions=[foreign.pk]))
 
     assert "only sessions of this event" in response.content.decode()
     assert not Registration.objects.exists()
@@ -488,7 +482,9 @@ def test_html_is_stored_as_text_and_shown_escaped(client):
     event = make_open_event()
 
     response = client.post(
-        register_url(event), form_data(organisation="<script>alert(1)</script>"), follow=True
+        register_url(event),
+        registration_form_data(organisation="<script>alert(1)</script>"),
+        follow=True,
     )
 
     assert Registration.objects.get().organisation == "<script>alert(1)</script>"
@@ -501,7 +497,7 @@ def test_extra_post_parameters_are_ignored(client):
 
     client.post(
         register_url(event),
-        form_data(
+        registration_form_data(
             attendance_mode=ONLINE,
             status=RegistrationStatus.CONFIRMED,
             source=RegistrationSource.INVITATION,
@@ -542,7 +538,7 @@ def test_closed_registration_explains_why_shows_no_form_and_stores_nothing(clien
     event = make_event(**fields)
 
     page = client.get(register_url(event))
-    post = client.post(register_url(event), form_data())
+    post = client.post(register_url(event), registration_form_data())
 
     for response in (page, post):
         assert response.status_code == 200
@@ -594,7 +590,9 @@ def test_the_lock_function_is_used_by_the_service(monkeypatch):
 def test_a_form_with_errors_says_so_at_the_top_and_next_to_each_field(client):
     event = make_open_event()
 
-    response = client.post(register_url(event), form_data(first_name="   ", consent=None))
+    response = client.post(
+        register_url(event), registration_form_data(first_name="   ", consent=None)
+    )
 
     page = response.content.decode()
     summary = "Your registration was not stored yet: please correct the fields marked below."

@@ -20,8 +20,7 @@ from registrations.services.registration import (
     registration_fill_free_seats,
     registration_resend_confirmation,
 )
-from tests.factories import make_session
-from tests.factories_registration import make_open_event, person, register
+from tests.factories import make_open_event, make_session, person, register
 
 pytestmark = pytest.mark.django_db
 

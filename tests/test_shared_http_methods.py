@@ -2,20 +2,14 @@
 
 import pytest
 
-from tests.factories_matchmaking import make_call
-from tests.factories_registration import make_open_event
-from tests.factories_survey import make_response, make_survey
-from tests.test_matchmaking_invitations import (  # noqa: F401 (fixtures)
-    invitation,
-    invitation_url,
-    open_call,
-)
+from tests.factories import make_call, make_open_event, make_response, make_survey
+from tests.helpers import invitation_url
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def form_pages(invitation):  # noqa: F811
+def form_pages(invitation):
     survey = make_survey()
     answer = make_response(survey)
     return {

@@ -3,13 +3,15 @@
 import pytest
 
 from registrations.models import ExpressionOfInterest, Registration
-from tests.factories import make_session
-from tests.factories_matchmaking import make_call
-from tests.factories_registration import make_open_event, register
-from tests.test_matchmaking_application import apply_url
-from tests.test_matchmaking_application import form_data as application_data
-from tests.test_registration_public import form_data as registration_data
-from tests.test_registration_public import register_url
+from tests.factories import (
+    application_form_data,
+    make_call,
+    make_open_event,
+    make_session,
+    register,
+    registration_form_data,
+)
+from tests.helpers import apply_url, register_url
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +28,9 @@ def event_with_sessions():
 
 @pytest.mark.parametrize("value", NOT_IDS)
 def test_registration_form_answers_an_impossible_session_id(client, event_with_sessions, value):
-    response = client.post(register_url(event_with_sessions), registration_data(sessions=[value]))
+    response = client.post(
+        register_url(event_with_sessions), registration_form_data(sessions=[value])
+    )
 
     assert response.status_code == 200
     assert response.context["form"].errors["sessions"] == [
@@ -50,7 +54,7 @@ def test_private_sessions_form_answers_an_impossible_session_id(client, event_wi
 
 def test_the_largest_possible_id_is_still_looked_up(client, event_with_sessions):
     response = client.post(
-        register_url(event_with_sessions), registration_data(sessions=[str(2**63 - 1)])
+        register_url(event_with_sessions), registration_form_data(sessions=[str(2**63 - 1)])
     )
 
     assert response.context["form"].errors["sessions"] == [
@@ -63,7 +67,7 @@ def test_the_largest_possible_id_is_still_looked_up(client, event_with_sessions)
 def test_application_form_answers_an_impossible_id(client, field, value):
     call = make_call()
 
-    response = client.post(apply_url(call), application_data(call, **{field: [value]}))
+    response = client.post(apply_url(call), application_form_data(call, **{field: [value]}))
 
     assert response.status_code == 200
     assert response.context["form"].errors[field] == [

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core import mail
 
 from registrations.services.registration import registration_cancel, registration_create
-from tests.factories_registration import make_open_event, person
+from tests.factories import make_open_event, person
 
 pytestmark = pytest.mark.django_db
 

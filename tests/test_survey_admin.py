@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registrations.models import InterestSurvey, SurveyResponse
-from tests.factories import make_event
-from tests.factories_survey import make_response, make_survey
+from tests.factories import make_event, make_response, make_survey
+from tests.helpers import run_admin_action
 
 pytestmark = pytest.mark.django_db
 
@@ -134,22 +134,14 @@ def test_the_count_per_intent_is_one_query_whatever_the_number_of_answers(admin_
     assert queries_for(admin_client_for, url) == before
 
 
-def post_action(client, action, *surveys):
-    return client.post(
-        SURVEYS,
-        {"action": action, "_selected_action": [survey.pk for survey in surveys]},
-        follow=True,
-    )
-
-
 def test_organiser_closes_and_opens_surveys_with_admin_actions(admin_client_for):
     survey = make_survey(is_open=True)
 
-    post_action(admin_client_for, "close_surveys", survey)
+    run_admin_action(admin_client_for, "close_surveys", [survey])
     survey.refresh_from_db()
     assert not survey.is_open
 
-    post_action(admin_client_for, "open_surveys", survey)
+    run_admin_action(admin_client_for, "open_surveys", [survey])
     survey.refresh_from_db()
     assert survey.is_open
 
@@ -157,7 +149,7 @@ def test_organiser_closes_and_opens_surveys_with_admin_actions(admin_client_for)
 def test_the_survey_of_a_past_event_is_not_opened_and_the_organiser_is_told(admin_client_for):
     survey = make_survey(make_event(start=timezone.now() - timedelta(days=3)), is_open=False)
 
-    response = post_action(admin_client_for, "open_surveys", survey)
+    response = run_admin_action(admin_client_for, "open_surveys", [survey])
 
     assert "its survey cannot be opened" in response.content.decode()
     survey.refresh_from_db()

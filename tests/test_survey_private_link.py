@@ -13,8 +13,7 @@ from registrations.services.survey import (
     survey_response_change,
     survey_response_withdraw,
 )
-from tests.factories import make_event
-from tests.factories_survey import make_response, make_survey, survey_answer
+from tests.factories import make_event, make_response, make_survey, survey_answer
 
 pytestmark = pytest.mark.django_db
 

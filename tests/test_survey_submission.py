@@ -21,8 +21,7 @@ from registrations.services.survey import (
     survey_open,
     survey_response_submit,
 )
-from tests.factories import make_event
-from tests.factories_survey import make_response, make_survey, survey_answer, survey_form_data
+from tests.factories import make_event, make_response, make_survey, survey_answer, survey_form_data
 
 pytestmark = pytest.mark.django_db
 

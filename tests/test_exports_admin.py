@@ -11,11 +11,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registrations.models import AttendanceMode, ExportRecord, Registration, RegistrationStatus
-from tests.factories import make_event
-from tests.factories_reporting import make_application, make_registration, make_survey_response
-from tests.reporting_admin_site import site
+from tests.factories import (
+    make_event,
+    make_registration,
+    make_stored_application,
+    make_survey_response,
+)
+from tests.helpers.export_admin_site import site
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.reporting_admin_site")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.helpers.export_admin_site")]
 
 CHANGELIST = "admin:registrations_registration_changelist"
 EXPORT_ALL = "admin:registrations_registration_export_csv"
@@ -144,7 +148,7 @@ def test_action_is_not_offered_without_view_permission(rf, staff):
     ("model_name", "make", "expected"),
     [
         ("surveyresponse", make_survey_response, "Response ID"),
-        ("expressionofinterest", make_application, "Application ID"),
+        ("expressionofinterest", make_stored_application, "Application ID"),
     ],
 )
 def test_other_kinds_export_all(client, staff, model_name, make, expected):
@@ -200,7 +204,7 @@ def named_survey_response(event, name: str, email: str):
 
 
 def named_application(event, name: str, email: str):
-    return make_application(
+    return make_stored_application(
         event, legal_name=f"{name} Cluster", contact_last_name=name, contact_email=email
     )
 

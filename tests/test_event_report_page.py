@@ -17,8 +17,7 @@ from registrations.event_report import (
     event_report,
 )
 from registrations.models import AttendanceIntent, AttendanceMode, RegistrationStatus
-from tests.factories import make_event
-from tests.factories_reporting import make_registration, make_survey_response
+from tests.factories import make_event, make_registration, make_survey_response
 
 pytestmark = pytest.mark.django_db
 

@@ -28,14 +28,15 @@ from registrations.models import (
     RegistrationStatus,
     SurveyResponse,
 )
-from tests.factories import make_event, make_session
-from tests.factories_matchmaking import make_application as make_call_application
-from tests.factories_matchmaking import make_call
-from tests.factories_reporting import (
+from tests.factories import (
     make_application,
+    make_call,
+    make_event,
     make_registration,
-    make_sector,
+    make_session,
+    make_stored_application,
     make_survey_response,
+    sectors,
 )
 
 pytestmark = pytest.mark.django_db
@@ -180,8 +181,8 @@ def test_survey_response_columns():
 
 def test_application_columns_join_sectors_by_name():
     event = make_event(title="Intra-European Cluster Matchmaking")
-    sectors = [make_sector("Textiles"), make_sector("Agrifood"), make_sector("Digital")]
-    make_application(event, sectors=sectors, members_count=125, legal_name="Klaster Łódź")
+    chosen = sectors("Textiles", "Agrifood", "Digital")
+    make_stored_application(event, sectors=chosen, members_count=125, legal_name="Klaster Łódź")
     rows = read_csv("".join(export_csv_chunks(APPLICATIONS, ExpressionOfInterest.objects.all())))
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["Declarations confirmed"] == ""
@@ -245,7 +246,7 @@ def test_application_columns_declarations_and_invitation_state():
     call = make_call()
     declarations = list(call.declarations.all())
     applications = {
-        state: make_call_application(call, legal_name=f"Klaster Łódź {state}")
+        state: make_application(call, legal_name=f"Klaster Łódź {state}")
         for state in ["not invited", "invited", "registered", "withdrawn"]
     }
     applications["not invited"].declarations_confirmed.set(declarations[:1])

@@ -17,7 +17,7 @@ from registrations.models import (
     Sector,
 )
 from registrations.services.matchmaking import application_submit
-from tests.factories import make_event
+from tests.factories.events import make_event
 
 _sequence = count(1)
 
@@ -78,4 +78,28 @@ def application_answers(call: ApplicationCall, **overrides) -> dict:
 
 
 def make_application(call: ApplicationCall, **overrides) -> ExpressionOfInterest:
+    """An expression of interest sent to the call through application_submit."""
     return application_submit(call=call, **application_answers(call, **overrides))
+
+
+def application_form_data(call: ApplicationCall, **overrides) -> dict:
+    """A complete, valid POST of the public application form; a None value leaves a field out."""
+    digital, health = sectors("Digital", "Health")
+    data = {
+        "legal_name": "Klaster Łódź Innowacje sp. z o.o.",
+        "country": "PL",
+        "organisation_type": "cluster",
+        "eccp_profile_url": "https://clustercollaboration.eu/cluster-organisations/lodz",
+        "sectors": [str(digital.pk), str(health.pk)],
+        "members_count": "120",
+        "offers": "Textile and digital SMEs from the Łódź region.",
+        "seeks": "Partners for a joint Horizon Europe proposal.",
+        "contact_first_name": "Łukasz",
+        "contact_last_name": "Wójcik",
+        "contact_job_title": "Cluster manager",
+        "contact_email": "lukasz.wojcik@example.pl",
+        "declarations": [str(pk) for pk in call.declarations.values_list("pk", flat=True)],
+        "consent": "on",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

@@ -1,4 +1,4 @@
-"""Plain factory functions for test data; realistic names on purpose (Müller, Järvenpää, Łódź)."""
+"""Events and their sessions; realistic names on purpose (Müller, Järvenpää, Łódź)."""
 
 from datetime import datetime, timedelta
 from itertools import count
@@ -37,6 +37,12 @@ def make_event(**fields) -> Event:
     return Event.objects.create(**defaults)
 
 
+def make_open_event(**fields) -> Event:
+    """An event whose registration opened an hour ago."""
+    fields.setdefault("registration_opens_at", timezone.now() - timedelta(hours=1))
+    return make_event(**fields)
+
+
 def make_session(event: Event, **fields) -> Session:
     start: datetime = fields.pop("start", None) or event.start + timedelta(hours=1)
     defaults = dict(
@@ -48,3 +54,38 @@ def make_session(event: Event, **fields) -> Session:
     )
     defaults.update(fields)
     return Session.objects.create(event=event, **defaults)
+
+
+def event_form_data(**overrides) -> dict:
+    """A complete, valid POST of the admin's event form, without sessions."""
+    data = {
+        "title": "Cluster Forum Łódź",
+        "slug": "cluster-forum-lodz",
+        "summary": "Clusters in Central Europe.",
+        "description": "",
+        "organisers": "ECCP",
+        "audience": "Cluster managers",
+        "format": "hybrid",
+        "timezone": "Europe/Warsaw",
+        "start_0": "2030-05-10",
+        "start_1": "09:00",
+        "end_0": "2030-05-11",
+        "end_1": "17:00",
+        "venue": "EC1",
+        "city": "Łódź",
+        "country": "PL",
+        "onsite_capacity": "80",
+        "online_capacity": "",
+        "registration_opens_at_0": "",
+        "registration_opens_at_1": "",
+        "registration_closes_at_0": "",
+        "registration_closes_at_1": "",
+        "is_published": "on",
+        "more_info_url": "",
+        "sessions-TOTAL_FORMS": "0",
+        "sessions-INITIAL_FORMS": "0",
+        "sessions-MIN_NUM_FORMS": "0",
+        "sessions-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data

@@ -7,8 +7,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from registrations.models import ExportRecord
-from tests.factories import make_event
-from tests.factories_reporting import make_application, make_registration, make_survey_response
+from tests.factories import (
+    make_event,
+    make_registration,
+    make_stored_application,
+    make_survey_response,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +54,7 @@ def test_output_file_is_utf8_with_bom(tmp_path):
 
 def test_applications_kind():
     event = make_event(invitation_only=True)
-    make_application(event, legal_name="Klaster Łódź")
+    make_stored_application(event, legal_name="Klaster Łódź")
     out = io.StringIO()
     call_command("export_csv", "applications", "--event", event.slug, stdout=out)
     assert "Klaster Łódź" in out.getvalue()

@@ -1,8 +1,12 @@
-"""Survey test data, made through the real services."""
+"""Interest surveys and their responses."""
 
-from registrations.models import Event, InterestSurvey, SurveyResponse
+from django.conf import settings
+from django.utils import timezone
+
+from registrations.models import AttendanceIntent, Event, InterestSurvey, SurveyResponse
 from registrations.services.survey import SurveyAnswer, survey_response_submit
-from tests.factories import make_event
+from tests.factories.events import make_event
+from tests.factories.people import person
 
 
 def make_survey(event: Event | None = None, **fields) -> InterestSurvey:
@@ -30,7 +34,24 @@ def survey_answer(**overrides) -> SurveyAnswer:
 def make_response(
     survey: InterestSurvey, email: str = "anna.mueller@example.de", **answer
 ) -> SurveyResponse:
+    """A response submitted through the service (as the public form does)."""
     return survey_response_submit(survey=survey, email=email, answer=survey_answer(**answer))
+
+
+def make_survey_response(event: Event, **fields) -> SurveyResponse:
+    """A response of a new person to the event's survey (made open if missing), stored directly.
+
+    `fields` override the person's details and the answers (intent, notify_when_registration_opens,
+    comment, ...)."""
+    survey, _ = InterestSurvey.objects.get_or_create(event=event, defaults={"is_open": True})
+    values = person() | dict(
+        intent=AttendanceIntent.ON_SITE,
+        notify_when_registration_opens=True,
+        consent_version=settings.PRIVACY_NOTICE_VERSION,
+        consented_at=timezone.now(),
+    )
+    values.update(fields)
+    return SurveyResponse.objects.create(survey=survey, **values)
 
 
 def survey_form_data(**overrides) -> dict:

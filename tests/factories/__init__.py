@@ -1,0 +1,53 @@
+"""Test data, made through the real services where there is one. Import from here:
+
+from tests.factories import make_open_event, register
+"""
+
+from tests.factories.events import (
+    BERLIN,
+    event_form_data,
+    make_event,
+    make_open_event,
+    make_session,
+)
+from tests.factories.exports import make_registration, make_stored_application
+from tests.factories.matchmaking import (
+    application_answers,
+    application_form_data,
+    make_application,
+    make_call,
+    sectors,
+)
+from tests.factories.people import PEOPLE, person
+from tests.factories.registrations import register, registration_form_data
+from tests.factories.surveys import (
+    make_response,
+    make_survey,
+    make_survey_response,
+    survey_answer,
+    survey_form_data,
+)
+
+__all__ = [
+    "BERLIN",
+    "PEOPLE",
+    "application_answers",
+    "application_form_data",
+    "event_form_data",
+    "make_application",
+    "make_call",
+    "make_event",
+    "make_open_event",
+    "make_registration",
+    "make_response",
+    "make_session",
+    "make_stored_application",
+    "make_survey",
+    "make_survey_response",
+    "person",
+    "register",
+    "registration_form_data",
+    "sectors",
+    "survey_answer",
+    "survey_form_data",
+]

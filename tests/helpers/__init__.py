@@ -1,0 +1,8 @@
+"""Plain helpers shared by test modules (fixtures live in conftest.py, test data in
+tests.factories). The export tests' URLconf is tests.helpers.export_admin_site."""
+
+from tests.helpers.admin import run_admin_action
+from tests.helpers.concurrency import run_together
+from tests.helpers.urls import apply_url, invitation_url, register_url
+
+__all__ = ["apply_url", "invitation_url", "register_url", "run_admin_action", "run_together"]
