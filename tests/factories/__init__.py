@@ -12,14 +12,14 @@ from tests.factories.events import (
 )
 from tests.factories.exports import make_registration, make_stored_application
 from tests.factories.matchmaking import (
-    application_answers,
+    application_details,
     application_form_data,
     make_application,
     make_call,
     sectors,
 )
 from tests.factories.people import PEOPLE, person
-from tests.factories.registrations import register, registration_form_data
+from tests.factories.registrations import register, registrant, registration_form_data
 from tests.factories.surveys import (
     make_response,
     make_survey,
@@ -31,7 +31,7 @@ from tests.factories.surveys import (
 __all__ = [
     "BERLIN",
     "PEOPLE",
-    "application_answers",
+    "application_details",
     "application_form_data",
     "event_form_data",
     "make_application",
@@ -46,6 +46,7 @@ __all__ = [
     "make_survey_response",
     "person",
     "register",
+    "registrant",
     "registration_form_data",
     "sectors",
     "survey_answer",

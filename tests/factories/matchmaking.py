@@ -2,8 +2,6 @@
 
 from itertools import count
 
-from django.conf import settings
-
 from registrations.demo import (
     COSME_PARTICIPATING_COUNTRIES,
     ELIGIBILITY_DECLARATIONS,
@@ -16,7 +14,8 @@ from registrations.models import (
     ExpressionOfInterest,
     Sector,
 )
-from registrations.services.matchmaking import application_submit
+from registrations.services.action_log import Actor
+from registrations.services.matchmaking import ApplicationDetails, application_submit
 from tests.factories.events import make_event
 
 _sequence = count(1)
@@ -53,8 +52,8 @@ def sectors(*names: str) -> list[Sector]:
     return [Sector.objects.get_or_create(name=name)[0] for name in names or ("Digital",)]
 
 
-def application_answers(call: ApplicationCall, **overrides) -> dict:
-    """Keyword arguments for application_submit, for a Finnish cluster by default."""
+def application_details(call: ApplicationCall, **overrides) -> ApplicationDetails:
+    """What application_submit takes, for a Finnish cluster by default."""
     number = next(_sequence)
     answers = dict(
         legal_name=f"Järvenpää Digital Cluster {number} ry",
@@ -71,15 +70,16 @@ def application_answers(call: ApplicationCall, **overrides) -> dict:
         contact_job_title="Cluster manager",
         contact_email=f"aino.jarvenpaa{number}@example.fi",
         declarations=list(call.declarations.all()),
-        consent_version=settings.PRIVACY_NOTICE_VERSION,
     )
     answers.update(overrides)
-    return answers
+    return ApplicationDetails(**answers)
 
 
 def make_application(call: ApplicationCall, **overrides) -> ExpressionOfInterest:
-    """An expression of interest sent to the call through application_submit."""
-    return application_submit(call=call, **application_answers(call, **overrides))
+    """An expression of interest sent to the call through application_submit, by its contact."""
+    return application_submit(
+        call=call, details=application_details(call, **overrides), actor=Actor.person()
+    )
 
 
 def application_form_data(call: ApplicationCall, **overrides) -> dict:

@@ -1,13 +1,24 @@
 """Registrations made through the service, for people with realistic names."""
 
 from registrations.models import AttendanceMode, Registration
-from registrations.services.registration import registration_create
+from registrations.services.action_log import Actor
+from registrations.services.registration import RegistrantDetails, registration_create
 from tests.factories.people import person
 
+CHOICES = ["sessions", "accessibility_needs", "dietary_needs", "join_waiting_list"]
 
-def register(event, *, attendance_mode=AttendanceMode.ON_SITE, **fields) -> Registration:
-    """Register a new person (`fields` override their details) through registration_create."""
-    return registration_create(event=event, **person(**fields), attendance_mode=attendance_mode)
+
+def registrant(*, attendance_mode: str = AttendanceMode.ON_SITE, **fields) -> RegistrantDetails:
+    """A new person's registration form, as the service takes it; `fields` override any part."""
+    choices = {name: fields.pop(name) for name in CHOICES if name in fields}
+    return RegistrantDetails(**person(**fields), attendance_mode=attendance_mode, **choices)
+
+
+def register(event, *, actor: Actor | None = None, **fields) -> Registration:
+    """Register a new person through registration_create (by the person, unless `actor`)."""
+    return registration_create(
+        event=event, details=registrant(**fields), actor=actor or Actor.person()
+    )
 
 
 def registration_form_data(**fields) -> dict:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from registrations.models import AttendanceIntent, Event, InterestSurvey, SurveyResponse
+from registrations.services.action_log import Actor
 from registrations.services.survey import SurveyAnswer, survey_response_submit
 from tests.factories.events import make_event
 from tests.factories.people import person
@@ -35,7 +36,9 @@ def make_response(
     survey: InterestSurvey, email: str = "anna.mueller@example.de", **answer
 ) -> SurveyResponse:
     """A response submitted through the service (as the public form does)."""
-    return survey_response_submit(survey=survey, email=email, answer=survey_answer(**answer))
+    return survey_response_submit(
+        survey=survey, email=email, answer=survey_answer(**answer), actor=Actor.person()
+    )
 
 
 def make_survey_response(event: Event, **fields) -> SurveyResponse:
