@@ -17,8 +17,7 @@ from django.urls import reverse
 from registrations.admin.base import EventsiteModelAdmin
 from registrations.models import ActionLogEntry, ActorKind, Registration, Session, SessionKind
 from registrations.services.action_log import Actor, log_action
-from tests.factories import make_event
-from tests.factories_registration import make_open_event, register
+from tests.factories import make_event, make_open_event, register
 
 pytestmark = pytest.mark.django_db
 
