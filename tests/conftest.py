@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from registrations.models import Invitation
+from registrations.services.action_log import Actor
 from registrations.services.matchmaking import application_mark_eligible, invitations_send
 from tests.factories import make_application, make_call, make_session
 
@@ -65,6 +66,6 @@ def invitation(open_call, organiser):
         contact_job_title="Cluster manager",
         contact_email="lukasz.wojcik@example.pl",
     )
-    application_mark_eligible(application=application, reviewer=organiser)
-    invitations_send(applications=[application])
+    application_mark_eligible(application=application, actor=Actor.organiser(organiser))
+    invitations_send(applications=[application], actor=Actor.organiser(organiser))
     return Invitation.objects.select_related("application__event").get()
