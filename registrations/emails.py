@@ -87,21 +87,16 @@ def send_templated_email_on_commit(
         to=to, template=template, context=context, attachments=attachments
     )
     (html, _mimetype) = message.alternatives[0]
-    rendered = {
-        "to": to,
-        "subject": message.subject,
-        "body": message.body,
-        "html": html,
-        "attachments": [
-            [
-                attachment.filename,
-                base64.b64encode(attachment.content).decode(),
-                attachment.mimetype,
-            ]
-            for attachment in attachments
-        ],
-    }
-    transaction.on_commit(lambda: send_rendered_email.enqueue(**rendered))
+    subject, body = str(message.subject), str(message.body)
+    encoded = [
+        [attachment.filename, base64.b64encode(attachment.content).decode(), attachment.mimetype]
+        for attachment in attachments
+    ]
+    transaction.on_commit(
+        lambda: send_rendered_email.enqueue(
+            to=to, subject=subject, body=body, html=str(html), attachments=encoded
+        )
+    )
 
 
 @task()

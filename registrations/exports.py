@@ -192,7 +192,7 @@ class CommaJoinedIds(Aggregate):
 def joined_ids_of(through: type[Model], owner: str, target: str) -> Subquery:
     """A subquery of the ids an owner row links to through a many-to-many table."""
     return Subquery(
-        through.objects.filter(**{owner: OuterRef("pk")})
+        through._default_manager.filter(**{owner: OuterRef("pk")})
         .order_by()
         .values(owner)
         .annotate(joined=CommaJoinedIds(target))
@@ -358,7 +358,7 @@ def export_rows(
     """
     columns = kind.columns(queryset)
     selected = (
-        kind.model.objects.filter(pk__in=queryset.order_by().values("pk"))
+        kind.model._default_manager.filter(pk__in=queryset.order_by().values("pk"))
         .annotate(
             **{
                 f"column_{i}": c.source
@@ -381,7 +381,7 @@ def _formatted_batches(columns: list[Column], values: QuerySet) -> Iterator[list
     rows = values.iterator(chunk_size=ROWS_PER_QUERY_CHUNK)
     zones: dict[str, ZoneInfo] = {}
     while batch := list(islice(rows, ROWS_PER_OUTPUT_CHUNK)):
-        formatted = []
+        formatted: list[tuple[Any, ...]] = []
         for zone_name, same_zone in groupby(batch, key=itemgetter(-1)):
             zone = zones.get(zone_name) or zones.setdefault(zone_name, ZoneInfo(zone_name))
             selected = list(zip(*same_zone, strict=True))  # one tuple per column, zone last

@@ -32,10 +32,9 @@ def survey_response_from_prefill(value: str, *, event: Event) -> SurveyResponse:
         raise LinkInvalid(
             _("This pre-filled link is not valid; please fill in the form yourself.")
         ) from error
-    response = SurveyResponse.objects.filter(
-        pk=payload.get("response") if isinstance(payload, dict) else None,
-        survey__event=event,
-    ).first()
+    if not isinstance(payload, dict) or not isinstance(payload.get("response"), int):
+        raise LinkInvalid(_("This pre-filled link is not valid; please fill in the form yourself."))
+    response = SurveyResponse.objects.filter(pk=payload["response"], survey__event=event).first()
     if response is None or payload.get("event") != event.pk:
         raise LinkInvalid(_("This pre-filled link is not valid; please fill in the form yourself."))
     return response

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django_stubs_ext import StrOrPromise
 
 from registrations.models import (
     ApplicationCall,
@@ -65,11 +66,12 @@ def event_open_survey(*, event: Event, now: datetime | None = None) -> InterestS
     return survey if survey_accepts_answers(survey=survey, now=now) else None
 
 
-def survey_intent_choices(*, event: Event) -> list[tuple[str, str]]:
+def survey_intent_choices(*, event: Event) -> list[tuple[str, StrOrPromise]]:
     """The attendance modes the event offers, then "not sure yet"."""
-    return [(mode.value, mode.label) for mode in event.offered_modes] + [
-        (AttendanceIntent.UNDECIDED.value, AttendanceIntent.UNDECIDED.label)
+    choices: list[tuple[str, StrOrPromise]] = [
+        (mode.value, mode.label) for mode in event.offered_modes
     ]
+    return [*choices, (AttendanceIntent.UNDECIDED.value, AttendanceIntent.UNDECIDED.label)]
 
 
 def survey_intent_counts(*, survey: InterestSurvey) -> dict[str, int]:
@@ -234,13 +236,11 @@ def application_duplicate_field(
     letters, and casefold turns ß into ss), so the database constraint alone would let "ŁÓDŹ"
     and "Łódź" both in there; only the two columns of the event's applications are read.
     """
-    earlier = (
-        ExpressionOfInterest.objects.filter(event_id=event_id)
-        .exclude(pk=exclude_pk)
-        .values_list("contact_email", "legal_name")
-    )
+    earlier = ExpressionOfInterest.objects.filter(event_id=event_id)
+    if exclude_pk is not None:
+        earlier = earlier.exclude(pk=exclude_pk)
     emails, names = set(), set()
-    for email, name in earlier.iterator():
+    for email, name in earlier.values_list("contact_email", "legal_name").iterator():
         emails.add(_as_read(email))
         names.add(_as_read(name))
     if _as_read(contact_email) in emails:

@@ -29,7 +29,7 @@ class AttendanceIntent(models.TextChoices):
     UNDECIDED = "undecided", _("Not sure yet")
 
 
-def private_token_field():
+def private_token_field() -> "models.CharField[str, str]":
     return models.CharField(
         _("private link token"),
         max_length=TOKEN_LENGTH,

@@ -192,9 +192,10 @@ class Session(models.Model):
     def clean(self) -> None:
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("The session must end after it starts.")})
-        event = getattr(self, "event", None)
-        within_known = event and event.start and event.end and self.start and self.end
-        if within_known and (self.start < event.start or self.end > event.end):
+        event: Event | None = getattr(self, "event", None)
+        if event is None or not (event.start and event.end and self.start and self.end):
+            return
+        if self.start < event.start or self.end > event.end:
             local = event.tzinfo
             raise ValidationError(
                 _("The session must take place within the event (%(start)s to %(end)s, %(zone)s)."),

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
@@ -28,7 +28,7 @@ class Actor:
     """Who makes a change: build one with `person()`, `organiser(user)` or `system(reason)`."""
 
     kind: ActorKind
-    user: AbstractBaseUser | None = None
+    user: User | None = None
     label: str = ""
 
     @classmethod
@@ -36,8 +36,8 @@ class Actor:
         return cls(kind=ActorKind.PERSON)
 
     @classmethod
-    def organiser(cls, user: AbstractBaseUser | AnonymousUser) -> "Actor":
-        if not isinstance(user, AbstractBaseUser):
+    def organiser(cls, user: User | AnonymousUser) -> "Actor":
+        if isinstance(user, AnonymousUser):
             raise TypeError("An organiser is a logged-in user.")
         return cls(kind=ActorKind.ORGANISER, user=user, label=user.get_username())
 

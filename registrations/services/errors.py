@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from registrations.models import Event, Invitation, InvitationState
 
@@ -19,7 +20,7 @@ class ServiceError(Exception):
 
     default_message = gettext_lazy("This cannot be done.")
 
-    def __init__(self, message: str = "", *, field: str | None = None) -> None:
+    def __init__(self, message: StrOrPromise = "", *, field: str | None = None) -> None:
         self.message = str(message or self.default_message)
         self.field = field
         super().__init__(self.message)
@@ -51,7 +52,7 @@ class AlreadyEntered(ServiceError):
     back, so the person who lost their link gets it, and the page reveals nothing more.
     """
 
-    def __init__(self, message: str = "", *, email_link_again: Callable[[], None]) -> None:
+    def __init__(self, message: StrOrPromise = "", *, email_link_again: Callable[[], None]) -> None:
         super().__init__(message, field="email")
         self.email_link_again = email_link_again
 

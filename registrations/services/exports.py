@@ -1,6 +1,6 @@
 """Reporting: every export is recorded (who took which data, when, with which filters)."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from registrations.models import Event, ExportRecord
@@ -11,7 +11,7 @@ def export_record_create(
     *,
     kind: str,
     via: str,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     event: Event | None = None,
     filters: str = "",
 ) -> ExportRecord:

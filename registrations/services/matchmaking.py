@@ -118,6 +118,12 @@ def _eligibility_errors(call: ApplicationCall, details: ApplicationDetails) -> l
     return errors
 
 
+def _duplicate_field(call: ApplicationCall, details: ApplicationDetails) -> str | None:
+    return selectors.application_duplicate_field(
+        event_id=call.event_id, contact_email=details.contact_email, legal_name=details.legal_name
+    )
+
+
 @transaction.atomic
 def application_submit(
     *,
@@ -131,12 +137,7 @@ def application_submit(
     if not call.is_open or call.event.is_over(now):
         raise ServiceError(_("The call for expressions of interest is closed."))
     InvalidInput.raise_if_any(_eligibility_errors(call, details))
-    duplicate = {
-        "event_id": call.event_id,
-        "contact_email": details.contact_email,
-        "legal_name": details.legal_name,
-    }
-    if field := selectors.application_duplicate_field(**duplicate):
+    if field := _duplicate_field(call, details):
         raise DuplicateApplication(field)
     try:
         with transaction.atomic():  # a savepoint: a race lost to a twin request is answered too
@@ -157,7 +158,7 @@ def application_submit(
                 **consent_given(now),
             )
     except IntegrityError as race:  # a twin request committed between the check and the insert
-        field = selectors.application_duplicate_field(**duplicate) or "contact_email"
+        field = _duplicate_field(call, details) or "contact_email"
         raise DuplicateApplication(field) from race
     application.sectors.set(details.sectors)
     application.declarations_confirmed.set(details.declarations)
@@ -290,7 +291,7 @@ class InvitationRun:
     already_registered: int = 0  # of the skipped: invited and registered (not cancelled)
 
 
-def _enqueue_on_commit(task: Task, *args: object) -> None:
+def _enqueue_on_commit(task: Task[..., None], *args: object) -> None:
     transaction.on_commit(lambda: task.enqueue(*args))
 
 

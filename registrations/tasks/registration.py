@@ -91,7 +91,7 @@ def send_registration_open_notices(event_id: int) -> int:
     if event is None or not event.registration_is_open():
         return 0  # called off or moved: a later opening enqueues its own notices
     register_url = absolute_url(reverse("registrations:register", kwargs={"slug": event.slug}))
-    sent, failed = 0, set()
+    sent, failed = 0, set[int]()
     with get_connection() as connection:
         while True:
             with transaction.atomic():
