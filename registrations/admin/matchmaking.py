@@ -19,6 +19,7 @@ from registrations.models import (
     Invitation,
     InvitationState,
     Sector,
+    invitation_state_expression,
 )
 from registrations.services import matchmaking as services
 from registrations.services.action_log import Actor
@@ -361,17 +362,14 @@ class InvitationAdmin(EventsiteModelAdmin):
     list_display = [
         "application",
         "event",
+        "state",
         "send_count",
         "last_sent_at",
         "revoked_at",
         "used_at",
         "registration",
     ]
-    list_filter = [
-        "application__event",
-        ("revoked_at", admin.EmptyFieldListFilter),
-        ("used_at", admin.EmptyFieldListFilter),
-    ]
+    list_filter = ["application__event", InvitationStateFilter]
     search_fields = ["application__legal_name", "application__contact_email"]
     list_select_related = ["application__event", "registration"]
     fields = [
@@ -388,6 +386,17 @@ class InvitationAdmin(EventsiteModelAdmin):
 
     def has_add_permission(self, request):
         return False  # invitations are created by the "Send invitations" action
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(invitation_state=invitation_state_expression(prefix=""))
+        )
+
+    @admin.display(description=_("state"), ordering="invitation_state")
+    def state(self, invitation: Invitation) -> str:
+        return str(invitation.state.label)
 
     @admin.display(description=_("event"), ordering="application__event")
     def event(self, invitation: Invitation):
