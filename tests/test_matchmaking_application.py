@@ -5,10 +5,15 @@ from django.core import mail
 from django.urls import reverse
 
 from registrations.models import ExpressionOfInterest
-from registrations.selectors import event_next_step
-from registrations.services.matchmaking import MatchmakingError, application_submit
+from registrations.services.action_log import Actor
+from registrations.services.errors import InvalidInput, ServiceError
+from registrations.services.matchmaking import (
+    DuplicateApplication,
+    application_submit,
+)
+from registrations.views.next_step import event_next_step
 from tests.factories import (
-    application_answers,
+    application_details,
     application_form_data,
     make_application,
     make_call,
@@ -76,10 +81,12 @@ def test_a_country_outside_the_call_is_answered_at_once_and_not_stored(client, c
 
 
 def test_the_service_also_refuses_a_country_outside_the_call(call):
-    with pytest.raises(MatchmakingError) as refused:
-        application_submit(call=call, **application_answers(call, country="CN"))
+    with pytest.raises(InvalidInput) as refused:
+        application_submit(
+            call=call, details=application_details(call, country="CN"), actor=Actor.person()
+        )
 
-    assert refused.value.field == "country"
+    assert [error.field for error in refused.value.errors] == ["country"]
     assert not ExpressionOfInterest.objects.exists()
 
 
@@ -160,7 +167,7 @@ def test_a_second_application_from_the_same_email_or_legal_name_is_answered_clea
 def test_legal_names_are_compared_as_read(call, first, second):
     make_application(call, legal_name=first)
 
-    with pytest.raises(MatchmakingError) as refused:
+    with pytest.raises(DuplicateApplication) as refused:
         make_application(call, legal_name=second)
 
     assert refused.value.field == "legal_name"
@@ -169,19 +176,19 @@ def test_legal_names_are_compared_as_read(call, first, second):
 
 def test_a_duplicate_that_slips_past_the_check_is_caught_by_the_constraint(call, monkeypatch):
     """A twin request inserting between the check and the insert meets the database constraint."""
-    from registrations.services import matchmaking
+    from registrations import selectors
 
     make_application(call, contact_email="anna.muller@example.de")
-    check = matchmaking.application_duplicate_error
+    check = selectors.application_duplicate_field
     calls = []
 
     def blind_first_time(**kwargs):
         calls.append(kwargs)
         return None if len(calls) == 1 else check(**kwargs)
 
-    monkeypatch.setattr(matchmaking, "application_duplicate_error", blind_first_time)
+    monkeypatch.setattr(selectors, "application_duplicate_field", blind_first_time)
 
-    with pytest.raises(MatchmakingError) as refused:
+    with pytest.raises(DuplicateApplication) as refused:
         make_application(call, contact_email="Anna.Muller@example.de")
 
     assert refused.value.field == "contact_email"
@@ -240,7 +247,7 @@ def test_a_closed_call_shows_a_notice_and_stores_nothing(client):
 def test_the_service_refuses_a_closed_call():
     call = make_call(is_open=False)
 
-    with pytest.raises(MatchmakingError, match="closed"):
+    with pytest.raises(ServiceError, match="closed"):
         make_application(call)
 
 

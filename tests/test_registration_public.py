@@ -13,11 +13,12 @@ from registrations.models import (
     RegistrationSource,
     RegistrationStatus,
 )
+from registrations import selectors
 from registrations.services import registration as registration_service
+from registrations.services.action_log import Actor
+from registrations.services.errors import RegistrationClosed, ServiceError
 from registrations.services.registration import (
     AlreadyRegistered,
-    RegistrationClosed,
-    RegistrationError,
     SeatsTaken,
     registration_close,
     registration_create,
@@ -27,8 +28,8 @@ from tests.factories import (
     make_open_event,
     make_session,
     make_survey,
-    person,
     register,
+    registrant,
     registration_form_data,
     survey_form_data,
 )
@@ -48,10 +49,14 @@ def test_registration_is_confirmed_with_consent_and_sessions(settings):
 
     registration = registration_create(
         event=event,
-        **person(first_name="Jukka", last_name="Järvenpää"),
-        attendance_mode=ON_SITE,
-        sessions=[webinar],
-        dietary_needs="Vegetarian",
+        details=registrant(
+            first_name="Jukka",
+            last_name="Järvenpää",
+            attendance_mode=ON_SITE,
+            sessions=[webinar],
+            dietary_needs="Vegetarian",
+        ),
+        actor=Actor.person(),
     )
 
     assert registration.status == RegistrationStatus.CONFIRMED
@@ -65,9 +70,8 @@ def test_registration_is_confirmed_with_consent_and_sessions(settings):
 def test_online_registrations_keep_no_on_site_needs():
     registration = registration_create(
         event=make_open_event(),
-        **person(),
-        attendance_mode=ONLINE,
-        accessibility_needs="Wheelchair access",
+        details=registrant(attendance_mode=ONLINE, accessibility_needs="Wheelchair access"),
+        actor=Actor.person(),
     )
 
     assert registration.accessibility_needs == ""
@@ -79,9 +83,7 @@ def test_when_seats_are_gone_the_person_must_choose_waiting_list_or_online():
 
     with pytest.raises(SeatsTaken, match="Join the waiting list or attend online"):
         register(event)
-    waiting = registration_create(
-        event=event, **person(), attendance_mode=ON_SITE, join_waiting_list=True
-    )
+    waiting = register(event, attendance_mode=ON_SITE, join_waiting_list=True)
     online = register(event, attendance_mode=ONLINE)
 
     assert waiting.status == RegistrationStatus.WAITLISTED
@@ -112,7 +114,7 @@ def test_a_race_on_the_email_is_answered_by_the_database_constraint(monkeypatch)
     """The pre-check missed the twin (it committed in between): the constraint still holds."""
     event = make_open_event()
     register(event, email="wojcik@cluster.example.pl")
-    monkeypatch.setattr(registration_service, "email_registered", lambda event, email: False)
+    monkeypatch.setattr(selectors, "registration_for_email", lambda *, event, email: None)
 
     with pytest.raises(AlreadyRegistered, match="already registered"):
         register(event, email="WOJCIK@cluster.example.pl")
@@ -147,7 +149,10 @@ def test_no_registration_after_the_event():
 
     with pytest.raises(RegistrationClosed, match="taken place"):
         registration_create(
-            event=event, **person(), attendance_mode=ON_SITE, now=event.end + timedelta(days=1)
+            event=event,
+            details=registrant(attendance_mode=ON_SITE),
+            actor=Actor.person(),
+            now=event.end + timedelta(days=1),
         )
 
 
@@ -157,7 +162,10 @@ def test_invitation_only_events_take_only_invited_registrations():
     with pytest.raises(RegistrationClosed, match="invitation only"):
         register(event)
     invited = registration_create(
-        event=event, **person(), attendance_mode=ON_SITE, source=RegistrationSource.INVITATION
+        event=event,
+        details=registrant(attendance_mode=ON_SITE),
+        actor=Actor.person(),
+        source=RegistrationSource.INVITATION,
     )
 
     assert invited.source == RegistrationSource.INVITATION
@@ -167,10 +175,10 @@ def test_modes_and_sessions_the_event_does_not_offer_are_refused():
     event = make_open_event(format="online", venue="", city="")
     foreign = make_session(make_open_event())
 
-    with pytest.raises(RegistrationError, match="does not offer"):
+    with pytest.raises(ServiceError, match="does not offer"):
         register(event, attendance_mode=ON_SITE)
-    with pytest.raises(RegistrationError, match="only sessions of this event"):
-        registration_create(event=event, **person(), attendance_mode=ONLINE, sessions=[foreign])
+    with pytest.raises(ServiceError, match="only sessions of this event"):
+        register(event, attendance_mode=ONLINE, sessions=[foreign])
     assert not Registration.objects.exists()
 
 
@@ -198,9 +206,7 @@ def test_waiting_list_email_says_so_and_has_no_calendar(django_capture_on_commit
     event = make_open_event(onsite_capacity=0)
 
     with django_capture_on_commit_callbacks(execute=True):
-        registration_create(
-            event=event, **person(), attendance_mode=ON_SITE, join_waiting_list=True
-        )
+        register(event, attendance_mode=ON_SITE, join_waiting_list=True)
 
     assert mail.outbox[-1].subject.startswith("You are on the waiting list")
     assert "waiting list" in mail.outbox[-1].body
@@ -224,7 +230,7 @@ def test_after_registration_closed_the_pages_say_closed_and_the_survey_takes_no_
 ):
     event = make_open_event()
     survey = make_survey(event)
-    registration_close(event=event, by=organiser)
+    registration_close(event=event, actor=Actor.organiser(organiser))
 
     event_page = client.get(event.get_absolute_url()).content.decode()
     register_page = client.get(register_url(event)).content.decode()
@@ -551,12 +557,13 @@ def test_not_yet_open_links_to_the_open_survey(client, monkeypatch):
     """The event's next step (the survey's, when it is open) is shown in place of the form."""
     event = make_event(registration_opens_at=None)
     InterestSurvey.objects.create(event=event, is_open=True)
-    from registrations import selectors
+    from registrations.views import registration as registration_views
+    from registrations.views.next_step import NextStep
 
     monkeypatch.setattr(
-        selectors,
+        registration_views,
         "event_next_step",
-        lambda *, event, now=None: selectors.NextStep(
+        lambda *, event, now=None: NextStep(
             message="Tell us if you plan to come.",
             action_label="Answer the survey",
             action_url="/survey-url/",

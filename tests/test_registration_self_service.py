@@ -8,29 +8,29 @@ from django.core import mail
 from django.utils import timezone
 
 from registrations.models import AttendanceMode, Registration, RegistrationStatus
+from registrations.services.action_log import Actor
+from registrations.services.errors import ServiceError, TransitionRefused
 from registrations.services.registration import (
-    RegistrationError,
     SeatsTaken,
-    TransitionRefused,
     registration_cancel,
     registration_change_mode,
     registration_change_sessions,
     registration_confirm_from_waitlist,
-    registration_create,
     registration_fill_free_seats,
     registration_resend_confirmation,
 )
-from tests.factories import make_open_event, make_session, person, register
+from tests.factories import make_open_event, make_session, register
 
 pytestmark = pytest.mark.django_db
 
 ON_SITE, ONLINE = AttendanceMode.ON_SITE, AttendanceMode.ONLINE
 
 
+PERSON = Actor.person()
+
+
 def waitlist(event, **fields):
-    return registration_create(
-        event=event, **person(**fields), attendance_mode=ON_SITE, join_waiting_list=True
-    )
+    return register(event, attendance_mode=ON_SITE, join_waiting_list=True, **fields)
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_cancelling_an_on_site_seat_promotes_the_first_person_waiting_who_is_ema
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        registration_cancel(registration=mueller)
+        registration_cancel(registration=mueller, actor=PERSON)
 
     assert statuses(full_event) == {
         "Müller": RegistrationStatus.CANCELLED,
@@ -77,7 +77,8 @@ def test_cancelling_an_on_site_seat_promotes_the_first_person_waiting_who_is_ema
 
 def test_cancelling_a_waiting_list_place_promotes_nobody(full_event):
     registration_cancel(
-        registration=Registration.objects.get(event=full_event, last_name="Järvenpää")
+        registration=Registration.objects.get(event=full_event, last_name="Järvenpää"),
+        actor=PERSON,
     )
 
     assert statuses(full_event)["Gonçalves"] == RegistrationStatus.WAITLISTED
@@ -85,16 +86,16 @@ def test_cancelling_a_waiting_list_place_promotes_nobody(full_event):
 
 def test_cancelling_twice_is_refused(full_event):
     mueller = Registration.objects.get(event=full_event, last_name="Müller")
-    registration_cancel(registration=mueller)
+    registration_cancel(registration=mueller, actor=PERSON)
 
     with pytest.raises(TransitionRefused, match="cancelled"):
-        registration_cancel(registration=mueller)
+        registration_cancel(registration=mueller, actor=PERSON)
 
 
 def test_switching_to_online_frees_the_seat_for_the_next_person(full_event):
     wojcik = Registration.objects.get(event=full_event, last_name="Wójcik")
 
-    registration_change_mode(registration=wojcik, attendance_mode=ONLINE)
+    registration_change_mode(registration=wojcik, attendance_mode=ONLINE, actor=PERSON)
 
     wojcik.refresh_from_db()
     assert (wojcik.attendance_mode, wojcik.status) == (ONLINE, RegistrationStatus.CONFIRMED)
@@ -104,7 +105,7 @@ def test_switching_to_online_frees_the_seat_for_the_next_person(full_event):
 def test_a_person_waiting_can_choose_online_instead(full_event):
     goncalves = Registration.objects.get(event=full_event, last_name="Gonçalves")
 
-    registration_change_mode(registration=goncalves, attendance_mode=ONLINE)
+    registration_change_mode(registration=goncalves, attendance_mode=ONLINE, actor=PERSON)
 
     goncalves.refresh_from_db()
     assert goncalves.status == RegistrationStatus.CONFIRMED
@@ -116,7 +117,7 @@ def test_switching_to_on_site_needs_a_free_seat(full_event):
     online = register(full_event, attendance_mode=ONLINE)
 
     with pytest.raises(SeatsTaken, match="on-site seats are taken"):
-        registration_change_mode(registration=online, attendance_mode=ON_SITE)
+        registration_change_mode(registration=online, attendance_mode=ON_SITE, actor=PERSON)
 
     online.refresh_from_db()
     assert online.attendance_mode == ONLINE
@@ -126,17 +127,15 @@ def test_switching_to_a_mode_the_event_does_not_offer_is_refused():
     event = make_open_event(format="in_person")
     registration = register(event)
 
-    with pytest.raises(RegistrationError, match="does not offer"):
-        registration_change_mode(registration=registration, attendance_mode=ONLINE)
+    with pytest.raises(ServiceError, match="does not offer"):
+        registration_change_mode(registration=registration, attendance_mode=ONLINE, actor=PERSON)
 
 
 def test_switching_to_online_drops_on_site_needs():
     event = make_open_event()
-    registration = registration_create(
-        event=event, **person(), attendance_mode=ON_SITE, dietary_needs="Vegan"
-    )
+    registration = register(event, attendance_mode=ON_SITE, dietary_needs="Vegan")
 
-    registration_change_mode(registration=registration, attendance_mode=ONLINE)
+    registration_change_mode(registration=registration, attendance_mode=ONLINE, actor=PERSON)
 
     registration.refresh_from_db()
     assert registration.dietary_needs == ""
@@ -148,9 +147,11 @@ def test_sessions_change_only_to_sessions_of_the_same_event():
     other_session = make_session(make_open_event(), title="Somebody else's session")
     registration = register(event)
 
-    registration_change_sessions(registration=registration, sessions=[webinar])
-    with pytest.raises(RegistrationError, match="only sessions of this event"):
-        registration_change_sessions(registration=registration, sessions=[other_session])
+    registration_change_sessions(registration=registration, sessions=[webinar], actor=PERSON)
+    with pytest.raises(ServiceError, match="only sessions of this event"):
+        registration_change_sessions(
+            registration=registration, sessions=[other_session], actor=PERSON
+        )
 
     assert list(registration.sessions.all()) == [webinar]
 
@@ -161,9 +162,11 @@ def test_nothing_changes_after_the_event_is_over():
     after = event.end + timedelta(hours=1)
 
     with pytest.raises(TransitionRefused, match="taken place"):
-        registration_cancel(registration=registration, now=after)
+        registration_cancel(registration=registration, now=after, actor=PERSON)
     with pytest.raises(TransitionRefused, match="taken place"):
-        registration_change_mode(registration=registration, attendance_mode=ONLINE, now=after)
+        registration_change_mode(
+            registration=registration, attendance_mode=ONLINE, now=after, actor=PERSON
+        )
 
 
 def test_seats_added_go_to_the_people_waiting_in_order(
@@ -188,9 +191,7 @@ def test_a_limit_removed_seats_everyone_waiting_for_that_mode_only():
     register(event, attendance_mode=ON_SITE)
     register(event, attendance_mode=ONLINE)
     on_site_waiting = waitlist(event)
-    online_waiting = registration_create(
-        event=event, **person(), attendance_mode=ONLINE, join_waiting_list=True
-    )
+    online_waiting = register(event, attendance_mode=ONLINE, join_waiting_list=True)
     event.onsite_capacity = None
     event.save()
 
@@ -202,35 +203,35 @@ def test_a_limit_removed_seats_everyone_waiting_for_that_mode_only():
 
 
 def test_an_organiser_confirms_a_chosen_person_from_the_waiting_list_when_a_seat_is_free(
-    full_event,
+    full_event, organiser
 ):
     goncalves = Registration.objects.get(event=full_event, last_name="Gonçalves")
     with pytest.raises(SeatsTaken):
-        registration_confirm_from_waitlist(registration=goncalves)
+        registration_confirm_from_waitlist(registration=goncalves, actor=Actor.organiser(organiser))
     full_event.onsite_capacity = 3
     full_event.save()
 
-    registration_confirm_from_waitlist(registration=goncalves)
+    registration_confirm_from_waitlist(registration=goncalves, actor=Actor.organiser(organiser))
 
     assert statuses(full_event)["Gonçalves"] == RegistrationStatus.CONFIRMED
     with pytest.raises(TransitionRefused, match="not on the waiting list"):
-        registration_confirm_from_waitlist(registration=goncalves)
+        registration_confirm_from_waitlist(registration=goncalves, actor=Actor.organiser(organiser))
 
 
 def test_resending_the_confirmation_mails_the_private_link_again(
-    full_event, django_capture_on_commit_callbacks
+    full_event, django_capture_on_commit_callbacks, organiser
 ):
     wojcik = Registration.objects.get(event=full_event, last_name="Wójcik")
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        registration_resend_confirmation(registration=wojcik)
+        registration_resend_confirmation(registration=wojcik, actor=Actor.organiser(organiser))
 
     assert mail.outbox[0].to == [wojcik.email]
     assert wojcik.token in mail.outbox[0].body
-    registration_cancel(registration=wojcik)
+    registration_cancel(registration=wojcik, actor=PERSON)
     with pytest.raises(TransitionRefused):
-        registration_resend_confirmation(registration=wojcik)
+        registration_resend_confirmation(registration=wojcik, actor=Actor.organiser(organiser))
 
 
 # The private page ----------------------------------------------------------------------------
@@ -273,7 +274,7 @@ def test_a_person_waiting_sees_their_place_in_line(client, full_event):
 
     page = client.get(manage_url(goncalves)).content.decode()
 
-    assert "You are number 2 on the waiting list for on site" in page
+    assert "You are on the on-site waiting list, at place 2." in page
 
 
 def test_switching_mode_through_the_private_page(client):
@@ -357,7 +358,7 @@ def test_a_get_to_a_change_url_changes_nothing(client):
 
 def test_the_private_page_of_a_cancelled_registration_offers_no_changes(client):
     registration = register(make_open_event())
-    registration_cancel(registration=registration, now=timezone.now())
+    registration_cancel(registration=registration, now=timezone.now(), actor=PERSON)
 
     page = client.get(manage_url(registration)).content.decode()
 
