@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from registrations import selectors
+from registrations.emails import absolute_url
 from registrations.models import (
     AttendanceMode,
     Event,
@@ -357,7 +358,11 @@ def _email_link_again(*, event: Event, email: str) -> None:
             to=registration.email,
             token=registration.token,
             template="registration_link_again",
-            context={"registration": registration, "event": event},
+            context={
+                "registration": registration,
+                "event": event,
+                "manage_url": absolute_url(registration.private_path()),
+            },
         )
 
 
