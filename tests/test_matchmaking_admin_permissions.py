@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from registrations.models import ApplicationStatus, Invitation
+from registrations.services.action_log import Actor
 from registrations.services.matchmaking import application_mark_eligible, invitations_send
 from tests.factories import make_application, make_call
 
@@ -40,9 +41,10 @@ def applications(organiser):
     call = make_call()
     submitted = make_application(call, legal_name="Klaster Łódź")
     invited = application_mark_eligible(
-        application=make_application(call, legal_name="Müller Cluster GmbH"), reviewer=organiser
+        application=make_application(call, legal_name="Müller Cluster GmbH"),
+        actor=Actor.organiser(organiser),
     )
-    invitations_send(applications=[invited])
+    invitations_send(applications=[invited], actor=Actor.organiser(organiser))
     mail.outbox.clear()
     return submitted, invited
 

@@ -1,9 +1,16 @@
 """Cluster organisations send an expression of interest while the event's call is open."""
 
+import ast
+from pathlib import Path
+from unittest import mock
+
 import pytest
+from django import forms
 from django.core import mail
 from django.urls import reverse
 
+import registrations
+from registrations.forms.matchmaking import ExpressionOfInterestForm
 from registrations.models import ExpressionOfInterest
 from registrations.services.action_log import Actor
 from registrations.services.errors import InvalidInput, ServiceError
@@ -279,3 +286,97 @@ def test_event_page_explains_invitation_only_once_the_call_is_closed(call):
 
     assert "by invitation only" in step.message
     assert step.action_url == ""
+
+
+# Eligibility: the service's rules, shown by the form ------------------------------------------
+
+ELIGIBILITY_MESSAGES = {
+    "country": "The call is open to organisations from:",
+    "eccp_profile_url": (
+        "Please give your ECCP profile URL, or tick that you have asked to be registered on "
+        "the ECCP."
+    ),
+    "declarations": (
+        "Please confirm every eligibility declaration: the call is open only to organisations "
+        "that meet all of them."
+    ),
+}
+
+
+def test_the_service_names_every_eligibility_problem_at_once(call):
+    first = call.declarations.first()
+    details = application_details(
+        call,
+        legal_name="Müller Cluster Inc.",
+        country="US",
+        eccp_profile_url="",
+        eccp_registration_requested=False,
+        declarations=[first],
+    )
+
+    with pytest.raises(InvalidInput) as refused:
+        application_submit(call=call, details=details, actor=Actor.person())
+
+    problems = {error.field: error.message for error in refused.value.errors}
+    assert sorted(problems) == ["country", "declarations", "eccp_profile_url"]
+    for field, message in ELIGIBILITY_MESSAGES.items():
+        assert message in problems[field]
+    assert "Finland" in problems["country"] and "Ukraine" in problems["country"]
+    assert not ExpressionOfInterest.objects.exists()
+
+
+def test_the_form_shows_each_eligibility_problem_next_to_its_field(client, call):
+    first = call.declarations.first()
+    data = application_form_data(
+        call,
+        legal_name="Müller Cluster Inc.",
+        country="US",
+        eccp_profile_url="",
+        declarations=[str(first.pk)],
+    )
+
+    with mock.patch(
+        "registrations.views.matchmaking.application_submit", wraps=application_submit
+    ) as service:
+        response = client.post(apply_url(call), data)
+
+    assert response.status_code == 200
+    service.assert_called_once()  # the form let the answers through: the service refused them
+    errors = response.context["form"].errors
+    assert sorted(errors) == ["country", "declarations", "eccp_profile_url"]
+    for field, message in ELIGIBILITY_MESSAGES.items():
+        assert message in " ".join(errors[field])
+    assert not ExpressionOfInterest.objects.exists()
+    assert mail.outbox == []
+
+
+def test_the_form_has_no_eligibility_checks_of_its_own():
+    for name in ("clean_country", "clean_declarations", "clean_eccp_profile_url"):
+        assert not hasattr(ExpressionOfInterestForm, name)
+    assert ExpressionOfInterestForm.clean is forms.Form.clean
+
+
+def string_constants(path: Path) -> list[str]:
+    """Every string literal of a module (adjacent literals already joined into one)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+
+
+def test_the_eligibility_messages_are_written_only_in_the_service():
+    package = Path(registrations.__file__).parent
+    found = {
+        (message, path.relative_to(package.parent).as_posix())
+        for path in sorted(package.glob("**/*.py"))
+        for text in string_constants(path)
+        for message in ELIGIBILITY_MESSAGES.values()
+        if message in text
+    }
+
+    assert found == {
+        (message, "registrations/services/matchmaking.py")
+        for message in ELIGIBILITY_MESSAGES.values()
+    }

@@ -9,15 +9,16 @@ import pytest
 from django.utils import timezone
 
 from registrations.models import Invitation, Registration
-from registrations.services import matchmaking
+from registrations.services import errors, matchmaking
+from registrations.services.action_log import Actor
+from registrations.services.errors import ServiceError
 from registrations.services.matchmaking import (
-    MatchmakingError,
     application_mark_eligible,
     application_mark_not_eligible,
     invitation_accept,
     invitations_send,
 )
-from registrations.services.registration import RegistrationError
+from registrations.services.registration import RegistrantDetails
 from tests.factories import make_application, make_call
 from tests.helpers import run_together
 
@@ -29,41 +30,47 @@ def invitation(on_postgresql, django_user_model, monkeypatch):
     organiser = django_user_model.objects.create_user("eccp", "eccp@example.org", "x")
     call = make_call(registration_opens_at=timezone.now() - timedelta(days=1))
     application = make_application(call, contact_email="marta.wojcik@example.pl")
-    application_mark_eligible(application=application, reviewer=organiser)
-    invitations_send(applications=[application])
-    real_check = matchmaking.invitation_unusable_reason
+    application_mark_eligible(application=application, actor=Actor.organiser(organiser))
+    invitations_send(applications=[application], actor=Actor.organiser(organiser))
+    real_check = errors.InvitationUnusable.for_invitation.__func__
 
-    def slow_check(invitation):  # widen the window between the check and the registration
-        answer = real_check(invitation)
+    def slow_check(cls, invitation):  # widen the window between the check and the registration
+        answer = real_check(cls, invitation)
         time.sleep(0.05)
         return answer
 
-    monkeypatch.setattr(matchmaking, "invitation_unusable_reason", slow_check)
+    monkeypatch.setattr(errors.InvitationUnusable, "for_invitation", classmethod(slow_check))
     return Invitation.objects.select_related("application").get(), organiser
 
 
 def accepting(invitation):
     return lambda: invitation_accept(
         invitation=invitation,
-        first_name="Marta",
-        last_name="Wójcik",
-        organisation="Klaster Łódź",
-        organisation_type="cluster",
-        job_title="",
-        country="PL",
-        attendance_mode="online",
+        details=RegistrantDetails(
+            first_name="Marta",
+            last_name="Wójcik",
+            email="marta.wojcik@example.pl",
+            organisation="Klaster Łódź",
+            organisation_type="cluster",
+            job_title="",
+            country="PL",
+            attendance_mode="online",
+        ),
+        actor=Actor.person(),
     )
 
 
 def test_a_decision_at_the_same_moment_as_the_registration_never_lets_both_through(invitation):
     invitation, organiser = invitation
     deciding = lambda: application_mark_not_eligible(  # noqa: E731
-        application=invitation.application, reviewer=organiser, reason="Not a cluster."
+        application=invitation.application,
+        actor=Actor.organiser(organiser),
+        reason="Not a cluster.",
     )
 
     outcomes = run_together([accepting(invitation), deciding])
 
-    refused = [o for o in outcomes if isinstance(o, MatchmakingError)]
+    refused = [o for o in outcomes if isinstance(o, ServiceError)]
     assert len(refused) == 1, outcomes
     invitation.refresh_from_db()
     invitation.application.refresh_from_db()
@@ -82,7 +89,9 @@ def test_control_without_the_locks_both_get_through(invitation, monkeypatch):
         lambda invitation: Invitation.objects.select_related("application").get(pk=invitation.pk),
     )
     deciding = lambda: application_mark_not_eligible(  # noqa: E731
-        application=invitation.application, reviewer=organiser, reason="Not a cluster."
+        application=invitation.application,
+        actor=Actor.organiser(organiser),
+        reason="Not a cluster.",
     )
 
     outcomes = run_together([accepting(invitation), deciding])
@@ -99,5 +108,5 @@ def test_the_same_link_used_twice_at_once_registers_once(invitation):
     outcomes = run_together([accepting(invitation), accepting(invitation)])
 
     assert sum(isinstance(o, Registration) for o in outcomes) == 1, outcomes
-    assert sum(isinstance(o, MatchmakingError | RegistrationError) for o in outcomes) == 1
+    assert sum(isinstance(o, ServiceError) for o in outcomes) == 1
     assert Registration.objects.count() == 1

@@ -1,5 +1,7 @@
 """Eligible applicants get a single-use invitation link by email, through the background worker."""
 
+import csv
+import io
 import re
 
 import pytest
@@ -11,12 +13,14 @@ from registrations.models import (
     ApplicationStatus,
     ExpressionOfInterest,
     Invitation,
+    InvitationState,
     Registration,
     RegistrationSource,
     RegistrationStatus,
 )
+from registrations.services.action_log import Actor
+from registrations.services.errors import InvitationUnusable, TransitionRefused
 from registrations.services.matchmaking import (
-    MatchmakingError,
     application_mark_eligible,
     application_mark_not_eligible,
     invitation_accept,
@@ -24,13 +28,18 @@ from registrations.services.matchmaking import (
     invitations_resend,
     invitations_send,
 )
-from registrations.services.registration import registration_cancel
-from tests.factories import make_application, make_call
+from registrations.services.registration import (
+    RegistrantDetails,
+    registration_cancel,
+    registration_create,
+)
+from tests.factories import make_application, make_call, registrant
 from tests.helpers import invitation_url, run_admin_action
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:registrations_expressionofinterest_changelist")
+EXPORT = reverse("admin:registrations_expressionofinterest_export_csv")
 
 
 @pytest.fixture
@@ -38,7 +47,7 @@ def eligible(call, organiser):
     application = make_application(
         call, legal_name="Klaster Łódź", contact_email="lukasz.wojcik@example.pl"
     )
-    return application_mark_eligible(application=application, reviewer=organiser)
+    return application_mark_eligible(application=application, actor=Actor.organiser(organiser))
 
 
 def invitation_link(message) -> str:
@@ -78,12 +87,14 @@ def test_send_invites_only_eligible_applicants_not_yet_invited(
     assert "(Europe/Berlin, CE" in message.body  # the zone is named (CET or CEST)
 
 
-def test_sending_again_skips_the_already_invited(eligible, django_capture_on_commit_callbacks):
-    invitations_send(applications=[eligible])
+def test_sending_again_skips_the_already_invited(
+    eligible, django_capture_on_commit_callbacks, organiser
+):
+    invitations_send(applications=[eligible], actor=Actor.organiser(organiser))
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        run = invitations_send(applications=[eligible])
+        run = invitations_send(applications=[eligible], actor=Actor.organiser(organiser))
 
     assert (run.sent, run.skipped) == (0, 1)
     assert mail.outbox == []
@@ -91,10 +102,10 @@ def test_sending_again_skips_the_already_invited(eligible, django_capture_on_com
 
 
 def test_resend_is_a_reminder_with_the_same_link(
-    admin_client_for, eligible, django_capture_on_commit_callbacks
+    admin_client_for, eligible, django_capture_on_commit_callbacks, organiser
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        invitations_send(applications=[eligible])
+        invitations_send(applications=[eligible], actor=Actor.organiser(organiser))
     first_link = invitation_link(mail.outbox[0])
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -112,21 +123,21 @@ def test_resend_is_a_reminder_with_the_same_link(
     assert Invitation.objects.get().send_count == 2
 
 
-def test_resend_skips_applicants_never_invited(eligible):
-    run = invitations_resend(applications=[eligible])
+def test_resend_skips_applicants_never_invited(eligible, organiser):
+    run = invitations_resend(applications=[eligible], actor=Actor.organiser(organiser))
 
     assert (run.sent, run.skipped) == (0, 1)
     assert not Invitation.objects.exists()
 
 
 def test_mail_goes_through_the_background_worker_after_commit(
-    eligible, settings, django_capture_on_commit_callbacks
+    eligible, settings, django_capture_on_commit_callbacks, organiser
 ):
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     with django_capture_on_commit_callbacks(execute=True):
-        invitations_send(applications=[eligible])
+        invitations_send(applications=[eligible], actor=Actor.organiser(organiser))
 
     task = DBTaskResult.objects.get()
     assert task.task_path == "registrations.tasks.matchmaking.invitation_email_send"
@@ -134,14 +145,16 @@ def test_mail_goes_through_the_background_worker_after_commit(
 
 
 def test_a_revoked_invitation_is_not_resent_and_its_link_is_dead(
-    client, eligible, django_capture_on_commit_callbacks
+    client, eligible, django_capture_on_commit_callbacks, organiser
 ):
-    invitations_send(applications=[eligible])
-    invitation = invitation_revoke(invitation=Invitation.objects.get())
+    invitations_send(applications=[eligible], actor=Actor.organiser(organiser))
+    invitation = invitation_revoke(
+        invitation=Invitation.objects.get(), actor=Actor.organiser(organiser)
+    )
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        run = invitations_resend(applications=[eligible])
+        run = invitations_resend(applications=[eligible], actor=Actor.organiser(organiser))
     response = client.get(reverse("registrations:invitation", kwargs={"token": invitation.token}))
 
     assert run.sent == 0
@@ -151,12 +164,14 @@ def test_a_revoked_invitation_is_not_resent_and_its_link_is_dead(
 
 
 def test_eligible_again_after_a_withdrawal_gets_a_new_link(organiser, eligible):
-    invitations_send(applications=[eligible])
+    invitations_send(applications=[eligible], actor=Actor.organiser(organiser))
     old_token = Invitation.objects.get().token
-    application_mark_not_eligible(application=eligible, reviewer=organiser, reason="Duplicate.")
-    application_mark_eligible(application=eligible, reviewer=organiser)
+    application_mark_not_eligible(
+        application=eligible, actor=Actor.organiser(organiser), reason="Duplicate."
+    )
+    application_mark_eligible(application=eligible, actor=Actor.organiser(organiser))
 
-    run = invitations_send(applications=[eligible])
+    run = invitations_send(applications=[eligible], actor=Actor.organiser(organiser))
 
     invitation = Invitation.objects.get()
     assert run.sent == 1
@@ -165,11 +180,11 @@ def test_eligible_again_after_a_withdrawal_gets_a_new_link(organiser, eligible):
 
 
 def test_an_invitation_withdrawn_before_the_worker_ran_is_not_mailed(
-    eligible, django_capture_on_commit_callbacks
+    eligible, django_capture_on_commit_callbacks, organiser
 ):
     with django_capture_on_commit_callbacks(execute=False) as pending:
-        invitations_send(applications=[eligible])
-    invitation_revoke(invitation=Invitation.objects.get())
+        invitations_send(applications=[eligible], actor=Actor.organiser(organiser))
+    invitation_revoke(invitation=Invitation.objects.get(), actor=Actor.organiser(organiser))
 
     for callback in pending:
         callback()
@@ -177,8 +192,8 @@ def test_an_invitation_withdrawn_before_the_worker_ran_is_not_mailed(
     assert mail.outbox == []
 
 
-def test_the_admin_can_withdraw_an_invitation(admin_client_for, eligible):
-    invitations_send(applications=[eligible])
+def test_the_admin_can_withdraw_an_invitation(admin_client_for, eligible, organiser):
+    invitations_send(applications=[eligible], actor=Actor.organiser(organiser))
     invitation = Invitation.objects.get()
 
     response = admin_client_for.post(
@@ -193,8 +208,10 @@ def test_the_admin_can_withdraw_an_invitation(admin_client_for, eligible):
 
 
 @pytest.mark.parametrize("token", ["x" * 43, "not-a-token", "%00", "a" * 42 + "%00", "a" * 500])
-def test_unknown_or_malformed_links_give_the_same_not_found_page(client, eligible, token):
-    invitations_send(applications=[eligible])
+def test_unknown_or_malformed_links_give_the_same_not_found_page(
+    client, eligible, token, organiser
+):
+    invitations_send(applications=[eligible], actor=Actor.organiser(organiser))
 
     response = client.get(f"/invitation/{token}/")
 
@@ -205,7 +222,7 @@ def test_unknown_or_malformed_links_give_the_same_not_found_page(client, eligibl
 def test_an_invitation_of_an_application_no_longer_eligible_is_withdrawn(
     client, organiser, eligible
 ):
-    invitations_send(applications=[eligible])
+    invitations_send(applications=[eligible], actor=Actor.organiser(organiser))
     invitation = Invitation.objects.get()
     ExpressionOfInterest.objects.filter(pk=eligible.pk).update(status=ApplicationStatus.RESERVE)
 
@@ -233,6 +250,24 @@ def registration_data(invitation, **overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def accept(invitation) -> Registration:
+    """Register through the invitation with the service, as the invited person."""
+    return invitation_accept(
+        invitation=invitation,
+        details=RegistrantDetails(
+            first_name="Łukasz",
+            last_name="Wójcik",
+            email="lukasz.wojcik@example.pl",
+            organisation="Klaster Łódź Innowacje",
+            organisation_type="cluster",
+            job_title="Cluster manager",
+            country="PL",
+            attendance_mode="online",
+        ),
+        actor=Actor.person(),
+    )
 
 
 def test_the_link_shows_the_form_prefilled_and_locked_to_the_invited_email(client, invitation):
@@ -287,8 +322,8 @@ def test_a_used_link_gives_a_clear_page_and_creates_nothing(client, invitation):
     assert Registration.objects.count() == 1
 
 
-def test_a_revoked_link_creates_nothing(client, invitation):
-    invitation_revoke(invitation=invitation)
+def test_a_revoked_link_creates_nothing(client, invitation, organiser):
+    invitation_revoke(invitation=invitation, actor=Actor.organiser(organiser))
 
     response = client.post(invitation_url(invitation), registration_data(invitation))
 
@@ -301,12 +336,9 @@ def test_the_service_refuses_an_application_no_longer_eligible(organiser, invita
     ExpressionOfInterest.objects.filter(pk=invitation.application_id).update(
         status=ApplicationStatus.RESERVE
     )
-    arguments = registration_data(invitation)
-    del arguments["consent"]
-    arguments["sessions"] = []
 
-    with pytest.raises(MatchmakingError, match="withdrawn"):
-        invitation_accept(invitation=invitation, **arguments)
+    with pytest.raises(InvitationUnusable, match="withdrawn"):
+        accept(invitation)
 
     assert not Registration.objects.exists()
 
@@ -314,8 +346,8 @@ def test_the_service_refuses_an_application_no_longer_eligible(organiser, invita
 def test_a_link_before_registration_opens_explains_and_creates_nothing(client, organiser):
     call = make_call()
     application = make_application(call)
-    application_mark_eligible(application=application, reviewer=organiser)
-    invitations_send(applications=[application])
+    application_mark_eligible(application=application, actor=Actor.organiser(organiser))
+    invitations_send(applications=[application], actor=Actor.organiser(organiser))
     invitation = Invitation.objects.get()
 
     response = client.post(invitation_url(invitation), registration_data(invitation))
@@ -339,16 +371,15 @@ def test_bad_input_on_the_invitation_form_is_answered_and_nothing_is_stored(clie
 
 
 def test_a_used_invitation_cannot_be_withdrawn_nor_the_decision_changed(organiser, invitation):
-    arguments = registration_data(invitation)
-    del arguments["consent"]
-    arguments["sessions"] = []
-    invitation_accept(invitation=invitation, **arguments)
+    accept(invitation)
 
-    with pytest.raises(MatchmakingError, match="already been used"):
-        invitation_revoke(invitation=invitation)
-    with pytest.raises(MatchmakingError, match="Already registered"):
+    with pytest.raises(TransitionRefused, match="already been used"):
+        invitation_revoke(invitation=invitation, actor=Actor.organiser(organiser))
+    with pytest.raises(TransitionRefused, match="Already registered"):
         application_mark_not_eligible(
-            application=invitation.application, reviewer=organiser, reason="Late change."
+            application=invitation.application,
+            actor=Actor.organiser(organiser),
+            reason="Late change.",
         )
 
 
@@ -365,13 +396,12 @@ def test_the_public_register_page_of_the_event_explains_how_to_apply(client, ope
 
 
 def test_once_the_registration_is_cancelled_the_decision_can_change(organiser, invitation):
-    arguments = registration_data(invitation)
-    del arguments["consent"]
-    arguments["sessions"] = []
-    registration_cancel(registration=invitation_accept(invitation=invitation, **arguments))
+    registration_cancel(registration=accept(invitation), actor=Actor.person())
 
     application = application_mark_not_eligible(
-        application=invitation.application, reviewer=organiser, reason="Not a cluster."
+        application=invitation.application,
+        actor=Actor.organiser(organiser),
+        reason="Not a cluster.",
     )
 
     assert application.status == ApplicationStatus.NOT_ELIGIBLE
@@ -416,7 +446,7 @@ def test_after_a_cancelled_registration_the_organisation_can_be_invited_again(
 ):
     old_url = invitation_url(invitation)
     client.post(old_url, registration_data(invitation))
-    registration_cancel(registration=Registration.objects.get())
+    registration_cancel(registration=Registration.objects.get(), actor=Actor.person())
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -436,12 +466,12 @@ def test_after_a_cancelled_registration_the_organisation_can_be_invited_again(
 
 
 def test_the_new_invitation_takes_up_the_cancelled_registration_again(
-    client, invitation, django_capture_on_commit_callbacks
+    client, invitation, django_capture_on_commit_callbacks, organiser
 ):
     client.post(invitation_url(invitation), registration_data(invitation))
     registration = Registration.objects.get()
-    registration_cancel(registration=registration)
-    invitations_send(applications=[invitation.application])
+    registration_cancel(registration=registration, actor=Actor.person())
+    invitations_send(applications=[invitation.application], actor=Actor.organiser(organiser))
     invitation.refresh_from_db()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -493,3 +523,117 @@ def test_withdrawing_a_used_invitation_is_refused_naming_it(admin_client_for, cl
     )
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
+
+
+def test_an_address_already_registered_is_told_so_and_gets_its_private_link_by_email(
+    client, invitation, django_capture_on_commit_callbacks
+):
+    existing = registration_create(
+        event=invitation.application.event,
+        details=registrant(
+            first_name="Łukasz",
+            last_name="Wójcik",
+            email="lukasz.wojcik@example.pl",
+            attendance_mode="online",
+        ),
+        actor=Actor.person(),
+        source=RegistrationSource.INVITATION,
+    )
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(invitation_url(invitation), registration_data(invitation))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This email address is already registered for this event" in page
+    assert "We have emailed the private link to that address" in page
+    assert Registration.objects.get() == existing
+    invitation.refresh_from_db()
+    assert (invitation.used_at, invitation.registration) == (None, None)
+    (message,) = mail.outbox
+    assert message.to == ["lukasz.wojcik@example.pl"]
+    assert existing.private_path() in message.body
+    assert existing.private_path() in message.alternatives[0][0]
+
+
+def test_a_used_link_says_so_without_claiming_nothing_was_registered(client, invitation):
+    client.post(invitation_url(invitation), registration_data(invitation))
+
+    response = client.get(invitation_url(invitation))
+
+    page = response.content.decode()
+    assert response.status_code == 410
+    assert "This invitation has already been used to register" in page
+    assert "Nothing has been registered with this link." not in page
+
+
+def test_a_withdrawn_link_says_so_and_that_nothing_can_be_registered_with_it(
+    client, organiser, invitation
+):
+    invitation_revoke(invitation=invitation, actor=Actor.organiser(organiser))
+
+    response = client.get(invitation_url(invitation))
+
+    page = response.content.decode()
+    assert response.status_code == 410
+    assert "This invitation has been withdrawn by the organisers" in page
+    assert "nothing can be registered with it" in page
+
+
+# One rule for an invitation's state ---------------------------------------------------------
+
+
+@pytest.fixture
+def applications_by_state(organiser, open_call):
+    """One eligible application of the call in each invitation state."""
+    by_organiser = Actor.organiser(organiser)
+    names = {
+        InvitationState.NOT_INVITED: "Cluster Müller GmbH",
+        InvitationState.INVITED: "Klaster Łódź",
+        InvitationState.REGISTERED: "Järvenpää Digital Cluster ry",
+        InvitationState.WITHDRAWN: "Wójcik Textile Cluster",
+    }
+    applications = {}
+    for state, legal_name in names.items():
+        application = make_application(open_call, legal_name=legal_name)
+        applications[state] = application_mark_eligible(application=application, actor=by_organiser)
+    invited = [applications[state] for state in names if state != InvitationState.NOT_INVITED]
+    invitations_send(applications=invited, actor=by_organiser)
+    invitation_accept(
+        invitation=Invitation.objects.get(application=applications[InvitationState.REGISTERED]),
+        details=registrant(attendance_mode="online"),
+        actor=Actor.person(),
+    )
+    invitation_revoke(
+        invitation=Invitation.objects.get(application=applications[InvitationState.WITHDRAWN]),
+        actor=by_organiser,
+    )
+    return applications
+
+
+def csv_rows(response) -> list[dict[str, str]]:
+    document = b"".join(response.streaming_content).decode("utf-8")
+    return list(csv.DictReader(io.StringIO(document.removeprefix("\ufeff"), newline="")))
+
+
+@pytest.mark.parametrize("state", list(InvitationState))
+def test_the_list_column_filter_export_and_model_agree_on_the_invitation_state(
+    admin_client_for, applications_by_state, state
+):
+    application = applications_by_state[state]
+    column = "sent once" if state == InvitationState.INVITED else state.label
+
+    listed = admin_client_for.get(CHANGELIST)
+    filtered = admin_client_for.get(CHANGELIST, {"invitation": state.value})
+    exported = csv_rows(admin_client_for.get(EXPORT, {"invitation": state.value}))
+
+    changelist = listed.context["cl"]
+    (row,) = [a for a in changelist.result_list if a.pk == application.pk]
+    assert changelist.model_admin.invitation_state(row) == column
+    assert [a.pk for a in filtered.context["cl"].result_list] == [application.pk]
+    assert [(r["Legal name"], r["Invitation"]) for r in exported] == [
+        (application.legal_name, state.label)
+    ]
+    invitation = Invitation.objects.filter(application=application).first()
+    assert (invitation.state if invitation else InvitationState.NOT_INVITED) == state

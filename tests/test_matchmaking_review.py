@@ -8,8 +8,9 @@ from django.urls import reverse
 from django_countries.filters import CountryFilter
 
 from registrations.models import ApplicationStatus, ExpressionOfInterest, Invitation
+from registrations.services.action_log import Actor
+from registrations.services.errors import ServiceError
 from registrations.services.matchmaking import (
-    MatchmakingError,
     application_mark_eligible,
     application_mark_not_eligible,
     application_move_to_reserve,
@@ -111,7 +112,7 @@ def test_reserve_list_is_recorded_and_emailed(
 
 def test_the_same_decision_twice_is_refused_with_a_clear_message(admin_client_for, organiser, call):
     application = make_application(call, legal_name="Klaster Łódź")
-    application_mark_eligible(application=application, reviewer=organiser)
+    application_mark_eligible(application=application, actor=Actor.organiser(organiser))
 
     response = run_admin_action(admin_client_for, "mark_eligible", [application])
 
@@ -121,16 +122,18 @@ def test_the_same_decision_twice_is_refused_with_a_clear_message(admin_client_fo
 def test_the_service_requires_a_reason_for_not_eligible(organiser, call):
     application = make_application(call)
 
-    with pytest.raises(MatchmakingError, match="reason"):
-        application_mark_not_eligible(application=application, reviewer=organiser, reason=" ")
+    with pytest.raises(ServiceError, match="reason"):
+        application_mark_not_eligible(
+            application=application, actor=Actor.organiser(organiser), reason=" "
+        )
 
 
 def test_a_later_decision_withdraws_an_unused_invitation(organiser, call):
     application = make_application(call)
-    application_mark_eligible(application=application, reviewer=organiser)
-    invitations_send(applications=[application])
+    application_mark_eligible(application=application, actor=Actor.organiser(organiser))
+    invitations_send(applications=[application], actor=Actor.organiser(organiser))
 
-    application_move_to_reserve(application=application, reviewer=organiser)
+    application_move_to_reserve(application=application, actor=Actor.organiser(organiser))
 
     assert Invitation.objects.get().revoked_at is not None
 
@@ -141,9 +144,11 @@ def test_a_decision_replaced_before_the_worker_ran_sends_only_the_latest(
     application = make_application(call)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=False) as stale:
-        application_mark_eligible(application=application, reviewer=organiser)
+        application_mark_eligible(application=application, actor=Actor.organiser(organiser))
     with django_capture_on_commit_callbacks(execute=True):
-        application_mark_not_eligible(application=application, reviewer=organiser, reason="Sorry.")
+        application_mark_not_eligible(
+            application=application, actor=Actor.organiser(organiser), reason="Sorry."
+        )
 
     for callback in stale:  # the worker reaches the first decision only now
         callback()
@@ -170,7 +175,7 @@ def test_filters_and_search(admin_client_for, organiser, call, query, expected):
     make_application(
         call, legal_name="Klaster Łódź", country="PL", contact_email="wojcik@example.pl"
     )
-    application_mark_eligible(application=muller, reviewer=organiser)
+    application_mark_eligible(application=muller, actor=Actor.organiser(organiser))
 
     response = admin_client_for.get(CHANGELIST, query)
 
@@ -205,8 +210,10 @@ def test_the_list_does_not_query_per_row(admin_client_for, organiser, call):
     for number in range(3):
         application = make_application(call)
         if number:
-            application_mark_eligible(application=application, reviewer=organiser)
-    invitations_send(applications=ExpressionOfInterest.objects.all())
+            application_mark_eligible(application=application, actor=Actor.organiser(organiser))
+    invitations_send(
+        applications=ExpressionOfInterest.objects.all(), actor=Actor.organiser(organiser)
+    )
     admin_client_for.get(CHANGELIST)
     with CaptureQueriesContext(connection) as few:
         admin_client_for.get(CHANGELIST)
@@ -223,7 +230,7 @@ def test_the_list_does_not_query_per_row(admin_client_for, organiser, call):
 def test_the_application_page_shows_the_review_read_only(admin_client_for, organiser, call):
     application = make_application(call)
     application_mark_not_eligible(
-        application=application, reviewer=organiser, reason="No ECCP profile."
+        application=application, actor=Actor.organiser(organiser), reason="No ECCP profile."
     )
     url = reverse("admin:registrations_expressionofinterest_change", args=[application.pk])
 

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from registrations.demo import MATCHMAKING_SLUG
 from registrations.models import ExpressionOfInterest, Registration, RegistrationSource
+from registrations.services.action_log import Actor
 from registrations.services.matchmaking import application_mark_eligible, invitations_send
 from registrations.services.registration import registration_open
 
@@ -47,9 +48,9 @@ def test_apply_be_found_eligible_and_register_with_the_invitation(page, live_ser
 
     organiser = get_user_model().objects.create_superuser("eccp", "eccp@example.org", "x")
     application = ExpressionOfInterest.objects.get()
-    registration_open(event=application.event, by=organiser)
-    application_mark_eligible(application=application, reviewer=organiser)
-    invitations_send(applications=[application])
+    registration_open(event=application.event, actor=Actor.organiser(organiser))
+    application_mark_eligible(application=application, actor=Actor.organiser(organiser))
+    invitations_send(applications=[application], actor=Actor.organiser(organiser))
 
     invitation_email = mail.outbox[-1]
     assert "invited to register" in invitation_email.body
