@@ -17,9 +17,12 @@ from django.urls import reverse
 from registrations.admin.base import EventsiteModelAdmin
 from registrations.models import ActionLogEntry, ActorKind, Registration, Session, SessionKind
 from registrations.services.action_log import Actor, log_action
-from tests.factories import make_event, make_open_event, register
+from tests.factories import make_event, make_open_event, make_registration, register
 
 pytestmark = pytest.mark.django_db
+
+# Where a test needs its log to hold only what it writes, the registration is stored directly
+# (make_registration): registering through the service logs "registered" by the person itself.
 
 LOG_LIST = "admin:registrations_actionlogentry_changelist"
 
@@ -122,7 +125,7 @@ def test_a_page_without_history_says_so(admin_client_for):
 
 
 def test_an_organisers_edit_is_logged_with_old_and_new_values(admin_client_for, organiser):
-    registration = register(make_open_event(), last_name="Järvenpää")
+    registration = make_registration(make_open_event(), last_name="Järvenpää")
 
     response = admin_client_for.post(
         change_url(registration),
@@ -143,7 +146,7 @@ def test_an_organisers_edit_is_logged_with_old_and_new_values(admin_client_for, 
 
 
 def test_saving_without_a_change_logs_nothing(admin_client_for):
-    registration = register(make_open_event())
+    registration = make_registration(make_open_event())
 
     admin_client_for.post(change_url(registration), form_data_with(admin_client_for, registration))
 
@@ -152,8 +155,8 @@ def test_saving_without_a_change_logs_nothing(admin_client_for):
 
 def test_a_refused_edit_logs_nothing(admin_client_for):
     event = make_open_event()
-    register(event, email="anna.mueller@example.de")
-    registration = register(event)
+    make_registration(event, email="anna.mueller@example.de")
+    registration = make_registration(event)
 
     response = admin_client_for.post(
         change_url(registration),
@@ -166,7 +169,7 @@ def test_a_refused_edit_logs_nothing(admin_client_for):
 
 def test_many_to_many_changes_are_logged_once_saved(organiser):
     """save_related writes one entry, with the related rows' names, after save_m2m."""
-    registration = register(make_open_event(), last_name="Wójcik")
+    registration = make_registration(make_open_event(), last_name="Wójcik")
     start = registration.event.start
     plenary, workshop = (
         Session.objects.create(
@@ -204,7 +207,7 @@ def test_many_to_many_changes_are_logged_once_saved(organiser):
 
 
 def test_the_token_is_never_logged_nor_shown(admin_client_for):
-    registration = register(make_open_event(), last_name="Müller")
+    registration = make_registration(make_open_event(), last_name="Müller")
     log_action(
         subject=registration,
         action="link renewed",
@@ -252,7 +255,7 @@ def test_the_whole_log_lists_every_entry_with_its_subject_linked(admin_client_fo
 
 
 def test_the_whole_log_filters_and_searches(admin_client_for, organiser):
-    registration = register(make_open_event())
+    registration = make_registration(make_open_event())
     log_action(
         subject=registration, action="registered", actor=Actor.person(), event=registration.event
     )

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registrations.models import SurveyResponse
+from registrations.services.action_log import Actor
 from registrations.services.survey import (
     SurveyClosed,
     survey_close,
@@ -148,8 +149,10 @@ def test_an_intent_the_event_no_longer_offers_is_refused(client):
     assert answer.intent == "online"
 
 
-def test_when_the_survey_is_closed_the_answer_can_be_withdrawn_but_not_changed(client, answer):
-    survey_close(survey=answer.survey)
+def test_when_the_survey_is_closed_the_answer_can_be_withdrawn_but_not_changed(
+    client, answer, organiser
+):
+    survey_close(survey=answer.survey, actor=Actor.organiser(organiser))
 
     page = client.get(link(answer))
     refused = client.post(link(answer), change_data(intent="online"))
@@ -165,13 +168,15 @@ def test_when_the_survey_is_closed_the_answer_can_be_withdrawn_but_not_changed(c
     assert answer.intent == "on_site"
 
 
-def test_change_service_refuses_a_closed_survey_but_not_an_organiser(answer):
-    survey_close(survey=answer.survey)
+def test_change_service_refuses_a_closed_survey_but_not_an_organiser(answer, organiser):
+    survey_close(survey=answer.survey, actor=Actor.organiser(organiser))
 
     with pytest.raises(SurveyClosed):
-        survey_response_change(response=answer, answer=survey_answer(intent="online"))
+        survey_response_change(
+            response=answer, answer=survey_answer(intent="online"), actor=Actor.person()
+        )
     changed = survey_response_change(
-        response=answer, answer=survey_answer(intent="online"), by_organiser=True
+        response=answer, answer=survey_answer(intent="online"), actor=Actor.organiser(organiser)
     )
 
     assert changed.intent == "online"
@@ -201,7 +206,7 @@ def test_withdrawal_works_after_the_event_too(answer):
     answer.survey.event.end = timezone.now() - timedelta(days=4)
     answer.survey.event.save()
 
-    survey_response_withdraw(response=answer)
+    survey_response_withdraw(response=answer, actor=Actor.person())
 
     assert not SurveyResponse.objects.exists()
 

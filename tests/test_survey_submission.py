@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from registrations.models import SurveyResponse
 from registrations.services import survey as survey_services
+from registrations.services.action_log import Actor
+from registrations.services.errors import TransitionRefused
 from registrations.services.survey import (
     AlreadyAnswered,
     IntentNotOffered,
-    SurveyCannotOpen,
     SurveyClosed,
     survey_close,
     survey_open,
@@ -54,7 +55,10 @@ def test_submit_stores_the_answer_with_its_consent_and_emails_the_private_link(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = survey_response_submit(
-            survey=survey, email="Anna.Mueller@example.de", answer=survey_answer(intent="online")
+            survey=survey,
+            email="Anna.Mueller@example.de",
+            answer=survey_answer(intent="online"),
+            actor=Actor.person(),
         )
 
     stored = SurveyResponse.objects.get()
@@ -84,6 +88,7 @@ def test_the_same_email_in_any_case_never_makes_a_second_answer_and_gets_the_lin
             survey=survey,
             email="ANNA.MUELLER@Example.DE",
             answer=survey_answer(first_name="Impostor", intent="online"),
+            actor=Actor.person(),
         )
 
     assert "already an answer from this email address" in error.value.message
@@ -103,7 +108,10 @@ def test_repeats_email_the_link_at_most_once_in_a_while(django_capture_on_commit
     for _attempt in range(3):
         with django_capture_on_commit_callbacks(execute=True), pytest.raises(AlreadyAnswered):
             survey_response_submit(
-                survey=survey, email="anna.mueller@example.de", answer=survey_answer()
+                survey=survey,
+                email="anna.mueller@example.de",
+                answer=survey_answer(),
+                actor=Actor.person(),
             )
 
     assert len(mail.outbox) == 1
@@ -128,7 +136,10 @@ def test_a_lost_race_on_the_unique_constraint_is_answered_like_a_repeat(
         pytest.raises(AlreadyAnswered),
     ):
         survey_response_submit(
-            survey=survey, email="Lukasz.Wojcik@example.pl", answer=survey_answer(last_name="W")
+            survey=survey,
+            email="Lukasz.Wojcik@example.pl",
+            answer=survey_answer(last_name="W"),
+            actor=Actor.person(),
         )
 
     assert len(lookups) == 2  # the insert hit the constraint, then the row was found
@@ -163,6 +174,7 @@ def test_two_simultaneous_answers_with_one_email_store_one_row(on_postgresql):
                 survey=survey,
                 email="Anna.Mueller@example.de",
                 answer=survey_answer(first_name=first_name),
+                actor=Actor.person(),
             )
             outcomes.append("stored")
         except AlreadyAnswered:
@@ -196,7 +208,9 @@ def test_a_closed_survey_stores_nothing_and_sends_nothing(
         survey = make_survey(make_event(start=timezone.now() - timedelta(days=3)))
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(SurveyClosed):
-        survey_response_submit(survey=survey, email="a@example.de", answer=survey_answer())
+        survey_response_submit(
+            survey=survey, email="a@example.de", answer=survey_answer(), actor=Actor.person()
+        )
 
     assert not SurveyResponse.objects.exists()
     assert mail.outbox == []
@@ -207,27 +221,30 @@ def test_an_intent_the_event_does_not_offer_is_refused():
 
     with pytest.raises(IntentNotOffered):
         survey_response_submit(
-            survey=survey, email="a@example.de", answer=survey_answer(intent="on_site")
+            survey=survey,
+            email="a@example.de",
+            answer=survey_answer(intent="on_site"),
+            actor=Actor.person(),
         )
 
     assert not SurveyResponse.objects.exists()
 
 
-def test_organiser_opens_and_closes_a_survey():
+def test_organiser_opens_and_closes_a_survey(organiser):
     survey = make_survey(is_open=False)
 
-    assert survey_open(survey=survey).is_open
-    survey_close(survey=survey)
+    assert survey_open(survey=survey, actor=Actor.organiser(organiser)).is_open
+    survey_close(survey=survey, actor=Actor.organiser(organiser))
 
     survey.refresh_from_db()
     assert not survey.is_open
 
 
-def test_the_survey_of_a_past_event_cannot_be_opened():
+def test_the_survey_of_a_past_event_cannot_be_opened(organiser):
     survey = make_survey(make_event(start=timezone.now() - timedelta(days=3)), is_open=False)
 
-    with pytest.raises(SurveyCannotOpen):
-        survey_open(survey=survey)
+    with pytest.raises(TransitionRefused):
+        survey_open(survey=survey, actor=Actor.organiser(organiser))
 
     survey.refresh_from_db()
     assert not survey.is_open
@@ -382,7 +399,9 @@ def test_once_registration_is_open_the_survey_points_to_the_registration_form(cl
     assert 'name="intent"' not in private
     assert f'href="{register_url}"' in private
     with pytest.raises(SurveyClosed):
-        survey_services.survey_response_change(response=answer, answer=survey_answer())
+        survey_services.survey_response_change(
+            response=answer, answer=survey_answer(), actor=Actor.person()
+        )
 
 
 def test_a_survey_closed_while_the_form_was_open_stores_nothing(client):
