@@ -19,6 +19,7 @@ from registrations.calendar import event_calendar
 from registrations.emails import Attachment, absolute_url, send_templated_email
 from registrations.models import Event, Registration, RegistrationStatus, SurveyResponse
 from registrations.prefill import MAX_AGE, prefill_value
+from registrations.services.action_log import Actor, log_action
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,18 @@ def send_registration_email(*, registration_id: int, template: str, status: str)
     )
 
 
+def _log_notices_sent(event: Event, sent: int) -> None:
+    """The opening as the system carried it out (at its scheduled time, if it had one)."""
+    if sent:
+        log_action(
+            subject=event,
+            event=event,
+            action="registration-open notices sent",
+            actor=Actor.system("registration opened"),
+            changes={"notices sent": [0, sent]},
+        )
+
+
 def enqueue_registration_open_notices(*, event_id: int, opens_at: datetime) -> None:
     """Queue the notices to run at the opening time (now, or later if the backend can defer)."""
     notices = send_registration_open_notices
@@ -102,6 +115,7 @@ def send_registration_open_notices(event_id: int) -> int:
                     .order_by("pk")[:NOTICE_BATCH_SIZE]
                 )
                 if not batch:
+                    _log_notices_sent(event, sent)
                     return sent
                 delivered = []
                 for response in batch:
