@@ -42,12 +42,16 @@ def upcoming_and_past_events(*, now: datetime | None = None) -> tuple[list[Event
     )
 
 
-def published_event(*, slug: str) -> Event:
-    """The published event with this slug, or 404."""
-    return get_object_or_404(
-        published_events().prefetch_related("sessions"),
-        slug=slug,
-    )
+def published_event(*, slug: str, with_programme: bool = False) -> Event:
+    """The published event with this slug, or 404; with its sessions read too if asked.
+
+    It always carries `session_count`, so a form can tell whether there are sessions to choose
+    without reading them.
+    """
+    events = published_events().annotate(session_count=Count("sessions"))
+    if with_programme:
+        events = events.prefetch_related("sessions")
+    return get_object_or_404(events, slug=slug)
 
 
 def survey_accepts_answers(*, survey: InterestSurvey, now: datetime | None = None) -> bool:
@@ -113,7 +117,8 @@ def event_offers_session_choice(*, event: Event) -> bool:
 
     The one rule for the registration form and the private registration page.
     """
-    return len(event.sessions.all()) > 1  # uses prefetched sessions when there are
+    count = getattr(event, "session_count", None)  # annotated by published_event
+    return (event.sessions.count() if count is None else count) > 1
 
 
 @dataclass(frozen=True)

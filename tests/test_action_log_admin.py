@@ -216,7 +216,7 @@ def test_the_token_is_never_logged_nor_shown(admin_client_for):
     )
     admin_client_for.post(
         change_url(registration),
-        form_data_with(admin_client_for, registration, first_name="Jukka"),
+        form_data_with(admin_client_for, registration, first_name="Aino-Kaisa"),
     )
 
     entries = list(ActionLogEntry.objects.all())

@@ -2,6 +2,7 @@
 twice at once. The row locks let exactly one side win; the other is refused with a message.
 """
 
+import threading
 import time
 from datetime import timedelta
 
@@ -80,19 +81,40 @@ def test_a_decision_at_the_same_moment_as_the_registration_never_lets_both_throu
 
 
 def test_control_without_the_locks_both_get_through(invitation, monkeypatch):
-    """Shows the race is real: with plain reads the decision and the registration both win."""
-    invitation, organiser = invitation
+    """Shows the race is real: with plain reads the decision and the registration both win.
 
+    The order is made certain: the registration checks the invitation, the organiser's decision
+    is stored, then the registration goes on.
+    """
+    invitation, organiser = invitation
+    checked, decided = threading.Event(), threading.Event()
+    real_check = errors.InvitationUnusable.for_invitation.__func__
+
+    def check_then_wait_for_the_decision(cls, invitation):
+        answer = real_check(cls, invitation)
+        checked.set()
+        decided.wait(timeout=10)
+        return answer
+
+    monkeypatch.setattr(
+        errors.InvitationUnusable, "for_invitation", classmethod(check_then_wait_for_the_decision)
+    )
     monkeypatch.setattr(
         matchmaking,
         "lock_invitation",
         lambda invitation: Invitation.objects.select_related("application").get(pk=invitation.pk),
     )
-    deciding = lambda: application_mark_not_eligible(  # noqa: E731
-        application=invitation.application,
-        actor=Actor.organiser(organiser),
-        reason="Not a cluster.",
-    )
+
+    def deciding():
+        checked.wait(timeout=10)
+        try:
+            return application_mark_not_eligible(
+                application=invitation.application,
+                actor=Actor.organiser(organiser),
+                reason="Not a cluster.",
+            )
+        finally:
+            decided.set()
 
     outcomes = run_together([accepting(invitation), deciding])
 

@@ -12,17 +12,13 @@ from django.utils import timezone
 
 from registrations.admin.registrations import RegistrationAdmin
 from registrations.models import AttendanceMode, Registration, RegistrationStatus
-from registrations.services.registration import (
-    registration_close,
-    registration_create,
-    registration_open,
-)
+from registrations.services.action_log import Actor
+from registrations.services.registration import registration_close, registration_open
 from tests.factories import (
     event_form_data,
     make_event,
     make_open_event,
     make_survey_response,
-    person,
     register,
 )
 from tests.helpers import run_admin_action
@@ -60,7 +56,7 @@ def test_the_event_page_has_open_and_close_buttons_and_seats_per_mode(admin_clie
     event = make_open_event(onsite_capacity=2)
     register(event)
     register(event)
-    registration_create(event=event, **person(), attendance_mode=ON_SITE, join_waiting_list=True)
+    register(event, attendance_mode=ON_SITE, join_waiting_list=True)
     register(event, attendance_mode=ONLINE)
 
     page = admin_client_for.get(change_url(event)).content.decode()
@@ -220,9 +216,7 @@ def test_admin_cancel_promotes_the_next_person_who_is_emailed(
 ):
     event = make_open_event(onsite_capacity=1)
     seated = register(event)
-    waiting = registration_create(
-        event=event, **person(), attendance_mode=ON_SITE, join_waiting_list=True
-    )
+    waiting = register(event, attendance_mode=ON_SITE, join_waiting_list=True)
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -237,9 +231,7 @@ def test_admin_cancel_promotes_the_next_person_who_is_emailed(
 def test_admin_confirm_from_the_waiting_list_respects_the_seats(admin_client_for):
     event = make_open_event(onsite_capacity=1)
     register(event)
-    waiting = registration_create(
-        event=event, **person(), attendance_mode=ON_SITE, join_waiting_list=True
-    )
+    waiting = register(event, attendance_mode=ON_SITE, join_waiting_list=True)
 
     refused = run_admin_action(admin_client_for, "confirm_from_waitlist", [waiting])
     event.onsite_capacity = 2
@@ -370,7 +362,7 @@ def test_a_scheduled_closing_is_read_in_the_events_time_zone(admin_client_for):
 def test_a_closing_time_before_a_scheduled_opening_is_refused(admin_client_for, organiser):
     event = make_event()
     opens_at = timezone.now() + timedelta(days=5)
-    registration_open(event=event, by=organiser, at=opens_at)
+    registration_open(event=event, actor=Actor.organiser(organiser), at=opens_at)
     too_early = (timezone.now() + timedelta(days=1)).astimezone(event.tzinfo)
 
     response = admin_client_for.post(close_url(event), {"at": too_early.strftime("%Y-%m-%dT%H:%M")})
@@ -384,9 +376,11 @@ def test_a_closing_time_before_a_scheduled_opening_is_refused(admin_client_for, 
 def test_a_closing_after_a_scheduled_opening_keeps_the_opening(organiser):
     event = make_event()
     opens_at = timezone.now() + timedelta(days=5)
-    registration_open(event=event, by=organiser, at=opens_at)
+    registration_open(event=event, actor=Actor.organiser(organiser), at=opens_at)
 
-    registration_close(event=event, by=organiser, at=opens_at + timedelta(days=7))
+    registration_close(
+        event=event, actor=Actor.organiser(organiser), at=opens_at + timedelta(days=7)
+    )
 
     event.refresh_from_db()
     assert event.registration_opens_at == opens_at
@@ -400,15 +394,8 @@ def test_raising_the_capacity_in_the_admin_seats_the_people_waiting_in_order(
     event = make_open_event(onsite_capacity=1, online_capacity=1)
     register(event, attendance_mode=ON_SITE)
     register(event, attendance_mode=ONLINE)
-    waiting = [
-        registration_create(
-            event=event, **person(), attendance_mode=ON_SITE, join_waiting_list=True
-        )
-        for _ in range(3)
-    ]
-    online_waiting = registration_create(
-        event=event, **person(), attendance_mode=ONLINE, join_waiting_list=True
-    )
+    waiting = [register(event, attendance_mode=ON_SITE, join_waiting_list=True) for _ in range(3)]
+    online_waiting = register(event, attendance_mode=ONLINE, join_waiting_list=True)
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):

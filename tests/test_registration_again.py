@@ -14,24 +14,32 @@ from registrations.models import (
     RegistrationStatus,
 )
 from registrations.selectors import waiting_list_position
+from registrations.services.action_log import Actor
 from registrations.services.registration import (
     AlreadyRegistered,
     SeatsTaken,
     registration_cancel,
     registration_create,
 )
-from tests.factories import make_open_event, make_session, person, register, registration_form_data
+from tests.factories import (
+    make_open_event,
+    make_session,
+    register,
+    registrant,
+    registration_form_data,
+)
 from tests.helpers import register_url
 
 pytestmark = pytest.mark.django_db
 
 ON_SITE, ONLINE = AttendanceMode.ON_SITE, AttendanceMode.ONLINE
 EMAIL = "anna.mueller@cluster.example.de"
+PERSON = Actor.person()
 
 
 def cancelled(event, **fields):
     registration = register(event, email=EMAIL, **fields)
-    return registration_cancel(registration=registration)
+    return registration_cancel(registration=registration, actor=PERSON)
 
 
 def test_a_cancelled_person_registers_again_with_new_answers_and_the_same_link(
@@ -46,9 +54,13 @@ def test_a_cancelled_person_registers_again_with_new_answers_and_the_same_link(
     with django_capture_on_commit_callbacks(execute=True):
         again = registration_create(
             event=event,
-            **person(email="Anna.Mueller@cluster.example.de", organisation="Cluster Łódź"),
-            attendance_mode=ONLINE,
-            sessions=[workshop],
+            details=registrant(
+                email="Anna.Mueller@cluster.example.de",
+                organisation="Cluster Łódź",
+                attendance_mode=ONLINE,
+                sessions=[workshop],
+            ),
+            actor=PERSON,
             source=RegistrationSource.SURVEY,
             now=later,
         )
@@ -81,22 +93,15 @@ def test_registering_again_respects_the_seats():
 def test_registering_again_joins_the_end_of_the_waiting_list():
     event = make_open_event(onsite_capacity=1)
     register(event)
-    first_waiting = registration_create(
-        event=event, **person(), attendance_mode=ON_SITE, join_waiting_list=True
-    )
-    was_waiting = registration_create(
-        event=event, **person(email=EMAIL), attendance_mode=ON_SITE, join_waiting_list=True
-    )
-    registration_cancel(registration=was_waiting)
-    second_waiting = registration_create(
-        event=event, **person(), attendance_mode=ON_SITE, join_waiting_list=True
-    )
+    first_waiting = register(event, attendance_mode=ON_SITE, join_waiting_list=True)
+    was_waiting = register(event, email=EMAIL, attendance_mode=ON_SITE, join_waiting_list=True)
+    registration_cancel(registration=was_waiting, actor=PERSON)
+    second_waiting = register(event, attendance_mode=ON_SITE, join_waiting_list=True)
 
     again = registration_create(
         event=event,
-        **person(email=EMAIL),
-        attendance_mode=ON_SITE,
-        join_waiting_list=True,
+        details=registrant(email=EMAIL, attendance_mode=ON_SITE, join_waiting_list=True),
+        actor=PERSON,
         now=timezone.now() + timedelta(seconds=1),
     )
 
@@ -133,7 +138,7 @@ def test_the_cancellation_email_says_they_can_register_again(django_capture_on_c
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        registration_cancel(registration=registration)
+        registration_cancel(registration=registration, actor=PERSON)
 
     body = mail.outbox[0].body
     assert "register again while registration is open" in body

@@ -8,6 +8,7 @@ removes the lock and shows the overbooking that the lock prevents.
 
 import time
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from django.core import mail
@@ -15,18 +16,20 @@ from django.core import mail
 from registrations import selectors
 from registrations.models import AttendanceMode, Event, Registration, RegistrationStatus
 from registrations.services import registration as registration_service
+from registrations.services.action_log import Actor
 from registrations.services.registration import (
     AlreadyRegistered,
     registration_cancel,
     registration_create,
     registration_fill_free_seats,
 )
-from tests.factories import make_open_event, person
+from tests.factories import make_open_event, registrant
 from tests.helpers import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ON_SITE = AttendanceMode.ON_SITE
+PERSON = Actor.person()
 
 
 @pytest.fixture
@@ -43,10 +46,8 @@ def slow_seat_count(monkeypatch):
 
 
 def registering(event, **fields):
-    details = person(**fields)
-    return lambda: registration_create(
-        event=event, **details, attendance_mode=ON_SITE, join_waiting_list=True
-    )
+    details = registrant(attendance_mode=ON_SITE, join_waiting_list=True, **fields)
+    return lambda: registration_create(event=event, details=details, actor=PERSON)
 
 
 def counts(event):
@@ -86,10 +87,10 @@ def test_control_without_the_lock_the_same_burst_overbooks(
 
 def test_the_same_email_at_once_makes_exactly_one_registration(on_postgresql):
     event = make_open_event(onsite_capacity=10)
-    details = person(email="anna.mueller@cluster.example.de")
+    details = registrant(email="anna.mueller@cluster.example.de", attendance_mode=ON_SITE)
     calls = [
         lambda email=email: registration_create(
-            event=event, **{**details, "email": email}, attendance_mode=ON_SITE
+            event=event, details=replace(details, email=email), actor=PERSON
         )
         for email in ["anna.mueller@cluster.example.de", "Anna.Mueller@Cluster.example.de"] * 5
     ]
@@ -112,8 +113,8 @@ def test_cancellations_racing_promotions_and_newcomers_never_overbook_or_double_
     mail.outbox.clear()
 
     outcomes = run_together(
-        [lambda r=r: registration_cancel(registration=r) for r in confirmed[:6]]
-        + [lambda r=r: registration_cancel(registration=r) for r in waiting[7:]]
+        [lambda r=r: registration_cancel(registration=r, actor=PERSON) for r in confirmed[:6]]
+        + [lambda r=r: registration_cancel(registration=r, actor=PERSON) for r in waiting[7:]]
         + [lambda: registration_fill_free_seats(event=event) for _ in range(6)]
         + [registering(event) for _ in range(6)]
     )

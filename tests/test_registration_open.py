@@ -12,11 +12,9 @@ from django_tasks.backends.dummy import DummyBackend
 
 from registrations import prefill
 from registrations.models import AttendanceMode, Registration, RegistrationSource, SurveyResponse
-from registrations.services.registration import (
-    TransitionRefused,
-    registration_close,
-    registration_open,
-)
+from registrations.services.action_log import Actor
+from registrations.services.errors import TransitionRefused
+from registrations.services.registration import registration_close, registration_open
 from registrations.tasks.registration import send_registration_open_notices
 from tests.factories import make_event, make_survey_response
 
@@ -25,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def open_now(event, organiser, capture):
     with capture(execute=True):
-        return registration_open(event=event, by=organiser)
+        return registration_open(event=event, actor=Actor.organiser(organiser))
 
 
 def notice_link(message):
@@ -39,7 +37,7 @@ def test_opening_records_who_and_when_and_the_state_follows(organiser):
     event = make_event()
     assert not event.registration_is_open()
 
-    event = registration_open(event=event, by=organiser)
+    event = registration_open(event=event, actor=Actor.organiser(organiser))
 
     event.refresh_from_db()
     assert event.registration_is_open()
@@ -51,7 +49,7 @@ def test_a_scheduled_opening_takes_effect_by_itself(organiser):
     event = make_event()
     at = timezone.now() + timedelta(days=2)
 
-    registration_open(event=event, by=organiser, at=at)
+    registration_open(event=event, actor=Actor.organiser(organiser), at=at)
 
     event.refresh_from_db()
     assert event.registration_opens_at == at
@@ -61,28 +59,28 @@ def test_a_scheduled_opening_takes_effect_by_itself(organiser):
 
 def test_opening_twice_or_after_the_event_is_refused(organiser):
     event = make_event()
-    registration_open(event=event, by=organiser)
+    registration_open(event=event, actor=Actor.organiser(organiser))
 
     with pytest.raises(TransitionRefused, match="already open"):
-        registration_open(event=event, by=organiser)
+        registration_open(event=event, actor=Actor.organiser(organiser))
     past = make_event(
         start=timezone.now() - timedelta(days=3), end=timezone.now() - timedelta(days=2)
     )
     with pytest.raises(TransitionRefused, match="over"):
-        registration_open(event=past, by=organiser)
+        registration_open(event=past, actor=Actor.organiser(organiser))
 
 
 def test_closing_then_reopening(organiser):
     event = make_event()
-    registration_open(event=event, by=organiser)
+    registration_open(event=event, actor=Actor.organiser(organiser))
 
-    registration_close(event=event, by=organiser)
+    registration_close(event=event, actor=Actor.organiser(organiser))
     event.refresh_from_db()
     assert not event.registration_is_open()
     with pytest.raises(TransitionRefused, match="not open"):
-        registration_close(event=event, by=organiser)
+        registration_close(event=event, actor=Actor.organiser(organiser))
 
-    registration_open(event=event, by=organiser)
+    registration_open(event=event, actor=Actor.organiser(organiser))
     event.refresh_from_db()
     assert event.registration_is_open()
     assert event.registration_closes_at is None
@@ -90,9 +88,11 @@ def test_closing_then_reopening(organiser):
 
 def test_closing_calls_off_a_scheduled_opening(organiser):
     event = make_event()
-    registration_open(event=event, by=organiser, at=timezone.now() + timedelta(days=1))
+    registration_open(
+        event=event, actor=Actor.organiser(organiser), at=timezone.now() + timedelta(days=1)
+    )
 
-    registration_close(event=event, by=organiser)
+    registration_close(event=event, actor=Actor.organiser(organiser))
 
     event.refresh_from_db()
     assert event.registration_opens_at is None
@@ -128,7 +128,7 @@ def test_closing_and_reopening_sends_no_second_notice(
     event = make_event()
     make_survey_response(event)
     open_now(event, organiser, django_capture_on_commit_callbacks)
-    registration_close(event=event, by=organiser)
+    registration_close(event=event, actor=Actor.organiser(organiser))
     late = make_survey_response(event)
     mail.outbox.clear()
 
@@ -144,7 +144,7 @@ def test_the_notices_are_queued_after_commit_never_sent_in_the_request(
     make_survey_response(event)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        registration_open(event=event, by=organiser)
+        registration_open(event=event, actor=Actor.organiser(organiser))
 
     assert mail.outbox == []
     assert len(callbacks) == 1
@@ -160,7 +160,7 @@ def test_a_scheduled_opening_queues_the_notices_for_the_opening_time(
     at = timezone.now() + timedelta(days=2)
 
     with django_capture_on_commit_callbacks(execute=True):
-        registration_open(event=event, by=organiser, at=at)
+        registration_open(event=event, actor=Actor.organiser(organiser), at=at)
 
     backend = send_registration_open_notices.get_backend()
     assert isinstance(backend, DummyBackend)
@@ -173,7 +173,9 @@ def test_a_scheduled_opening_queues_the_notices_for_the_opening_time(
 def test_the_task_sends_nothing_before_the_opening_time_nor_after_a_call_off(organiser):
     event = make_event()
     make_survey_response(event)
-    registration_open(event=event, by=organiser, at=timezone.now() + timedelta(days=1))
+    registration_open(
+        event=event, actor=Actor.organiser(organiser), at=timezone.now() + timedelta(days=1)
+    )
 
     assert send_registration_open_notices.call(event_id=event.pk) == 0
     assert send_registration_open_notices.call(event_id=0) == 0

@@ -277,6 +277,25 @@ def test_a_person_waiting_sees_their_place_in_line(client, full_event):
     assert "You are on the on-site waiting list, at place 2." in page
 
 
+def test_the_private_page_of_a_person_waiting_does_not_say_they_attend(client, full_event):
+    """Gonçalves waits behind Järvenpää: no place yet, and the page says what happens next."""
+    goncalves = Registration.objects.get(event=full_event, last_name="Gonçalves")
+
+    page = " ".join(client.get(manage_url(goncalves)).content.decode().split())
+
+    assert "You attend on site." not in page
+    assert "You are on the on-site waiting list, at place 2." in page
+    assert "You do not have a place yet." in page
+    assert (
+        "When one becomes free it goes to the first person waiting: your registration is then "
+        "confirmed by itself, and we email you."
+    ) in page
+    switching = (
+        "You are on the on-site waiting list; switching gives you a confirmed place at once."
+    )
+    assert switching in page
+
+
 def test_switching_mode_through_the_private_page(client):
     event = make_open_event()
     registration = register(event)

@@ -6,8 +6,9 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
+from registrations.services.action_log import Actor
 from registrations.services.registration import registration_cancel, registration_create
-from tests.factories import make_open_event, person
+from tests.factories import make_open_event, registrant
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +34,15 @@ def test_registration_mails_show_the_title_and_name_verbatim(django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         registration = registration_create(
             event=event,
-            **person(first_name=first_name, last_name=last_name),
-            attendance_mode="on_site",
+            details=registrant(
+                first_name=first_name, last_name=last_name, attendance_mode="on_site"
+            ),
+            actor=Actor.person(),
         )
-        registration_cancel(registration=registration)
+    # A separate commit: the worker renders each mail from the registration as it is when it
+    # runs, and skips a confirmation whose registration was cancelled in the meantime.
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration=registration, actor=Actor.person())
 
     confirmation, cancellation = mail.outbox
     assert confirmation.subject == "Registration confirmed: R&D Clusters Forum"

@@ -1,7 +1,5 @@
 """The public registration form and the forms of the private registration page."""
 
-import copy
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -88,7 +86,8 @@ class RegistrationForm(ServiceForm):
         super().__init__(*args, **kwargs)
         self.event = event
         mode_field = self.fields["attendance_mode"]
-        self._count_seats()
+        # Plain labels to validate a POST; show_places() adds the places left for display.
+        mode_field.choices = [(mode, AttendanceMode(mode).label) for mode in event.offered_modes]
         mode_field.error_messages["invalid_choice"] = _(
             "Please choose one of the attendance modes this event offers."
         )
@@ -100,8 +99,6 @@ class RegistrationForm(ServiceForm):
             self.fields["email"].help_text = _("Your invitation is for this address.")
         if selectors.event_offers_session_choice(event=event):
             self.fields["sessions"] = _sessions_field(event)
-        if not self.full_modes:
-            del self.fields["join_waiting_list"]
         if AttendanceMode.ON_SITE not in event.offered_modes:
             del self.fields["accessibility_needs"]
             del self.fields["dietary_needs"]
@@ -109,14 +106,17 @@ class RegistrationForm(ServiceForm):
         declared = list(self.base_fields)
         self.order_fields([*declared[: declared.index("join_waiting_list") + 1], "sessions"])
 
-    def _count_seats(self) -> None:
-        """Seats per mode, the mode choices, and the label of the waiting-list box."""
+    def show_places(self) -> None:
+        """Before the form is shown (not to validate it, which leaves the seats to the service):
+        each mode with the places left, and the waiting-list box only where a mode is full."""
         self.seats = selectors.registration_seats(event=self.event)
         self.fields["attendance_mode"].choices = _mode_choices(
             self.event, self.seats, waiting_list=True
         )
-        if "join_waiting_list" in self.fields:
+        if self.full_modes:
             self.fields["join_waiting_list"].label = self._waiting_list_label()
+        else:
+            del self.fields["join_waiting_list"]
 
     @property
     def full_modes(self) -> list[str]:
@@ -135,26 +135,14 @@ class RegistrationForm(ServiceForm):
             }
         return _("Put me on the waiting list for the attendance mode I chose")
 
-    def clean(self):
-        data = super().clean()
-        mode = data.get("attendance_mode")
-        if mode in self.full_modes and not data.get("join_waiting_list"):
+    def add_service_error(self, error: ServiceError) -> None:
+        if isinstance(error, SeatsTaken):  # the last places went before this person's turn
             self.add_error(
                 "attendance_mode",
-                _("%(taken)s Tick the waiting list box to join it.")
-                % {"taken": SeatsTaken.for_newcomer(mode, self.seats).message},
+                _("%(taken)s Tick the waiting list box to join it.") % {"taken": error.message},
             )
-        return data
-
-    def add_service_error(self, error: ServiceError) -> None:
-        if isinstance(error, SeatsTaken):
-            # The last places went while the person was filling in the form: let them choose.
-            if "join_waiting_list" not in self.fields:
-                self.fields["join_waiting_list"] = copy.deepcopy(
-                    self.base_fields["join_waiting_list"]
-                )
-            self._count_seats()
-        super().add_service_error(error)
+        else:
+            super().add_service_error(error)
 
     def details(self) -> RegistrantDetails:
         data = self.cleaned_data

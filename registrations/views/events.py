@@ -15,7 +15,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    event = selectors.published_event(slug=slug)
+    event = selectors.published_event(slug=slug, with_programme=True)
     return render(
         request,
         "registrations/event_detail.html",

@@ -70,6 +70,7 @@ def invitation_register(request: HttpRequest, token: str) -> HttpResponse:
             form.add_service_error(error)
         else:
             return redirect("registrations:registration_done", token=registration.token)
+    form.show_places()
     return render(
         request, "registrations/matchmaking/invitation_register.html", {**context, "form": form}
     )

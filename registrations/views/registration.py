@@ -69,6 +69,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_service_error(error)
         else:
             return redirect("registrations:registration_done", token=registration.token)
+    form.show_places()
     return render(request, "registrations/registration_form.html", {"event": event, "form": form})
 
 
