@@ -192,7 +192,7 @@ def test_export_selected_across_the_filtered_list(client, staff, forum):
     assert filters == "all selected across the list: attendance_mode__exact=online"
 
 
-# The project's own admin classes, with CsvExportMixin wired in.
+# The project's own admin classes, which derive from CsvExportAdmin.
 
 
 def named_registration(event, name: str, email: str):

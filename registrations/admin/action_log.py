@@ -29,6 +29,16 @@ def subjects_with_their_names():
     ]
 
 
+LOG_FIELDS: tuple[str, ...] = (
+    "time",
+    "event",
+    "subject_link",
+    "action",
+    "actor",
+    "changed_fields",
+)
+
+
 @admin.register(ActionLogEntry)
 class ActionLogEntryAdmin(EventsiteModelAdmin):
     list_display = ["time", "event", "subject_link", "action", "actor"]
@@ -41,15 +51,8 @@ class ActionLogEntryAdmin(EventsiteModelAdmin):
     search_fields = ["actor_label", "action"]
     list_select_related = ["event", "content_type", "actor_user"]
     date_hierarchy = "created_at"
-    fields = [
-        "time",
-        "event",
-        "subject_link",
-        "action",
-        "actor",
-        "changed_fields",
-    ]
-    readonly_fields = fields
+    fields = LOG_FIELDS
+    readonly_fields = LOG_FIELDS
     show_action_log = False
 
     def get_queryset(self, request):

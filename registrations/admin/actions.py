@@ -5,12 +5,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest
+from django_stubs_ext import StrOrPromise
 
 from registrations.services.errors import ServiceError
 
 
 def apply_to_each(
-    request: HttpRequest, items: Iterable[Any], service: Callable[[Any], Any], done: str
+    request: HttpRequest,
+    items: Iterable[Any],
+    service: Callable[[Any], Any],
+    done: StrOrPromise,
 ) -> None:
     """Run a service on each selected item, each in its own transaction (the service's).
 

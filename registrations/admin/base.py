@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -48,7 +48,7 @@ class HistoryRow:
 
 def entry_zone(entry: ActionLogEntry) -> datetime.tzinfo:
     """The event's time zone for an entry about an event, else the site's."""
-    return entry.event.tzinfo if entry.event_id else timezone.get_default_timezone()
+    return entry.event.tzinfo if entry.event is not None else timezone.get_default_timezone()
 
 
 def entry_time(entry: ActionLogEntry) -> str:
@@ -69,10 +69,13 @@ def shown_value(value: Any) -> str:
 
 def field_label(model: type[models.Model] | None, name: str) -> str:
     """The field's verbose name where the model still has the field, else the logged name."""
-    try:
-        return str(model._meta.get_field(name).verbose_name)
-    except (FieldDoesNotExist, AttributeError):
+    if model is None:
         return name
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(field.verbose_name) if isinstance(field, models.Field) else name
 
 
 def change_lines(entry: ActionLogEntry) -> list[SafeString]:
@@ -115,7 +118,8 @@ def _related_object(field: models.ForeignKey, key: Any) -> Any:
     """The related row a foreign key's stored value names (the value itself if it is gone)."""
     if key is None:
         return None
-    found = field.related_model._base_manager.filter(**{field.target_field.attname: key}).first()
+    related: type[models.Model] = field.related_model  # type: ignore[assignment] # never "self" here
+    found = related._base_manager.filter(**{field.target_field.attname: key}).first()
     return found if found is not None else key
 
 
@@ -134,15 +138,16 @@ def saved_form_changes(
         if name in SECRET_FIELDS:
             continue
         try:
-            field = instance._meta.get_field(name)
+            found = instance._meta.get_field(name)
         except FieldDoesNotExist:
-            field = None
+            found = None
+        field = found if isinstance(found, models.Field) else None
         if bool(field is not None and field.many_to_many) != many_to_many:
             continue
         old = form.initial.get(name)
         new = form.cleaned_data.get(name) if field is None else field.value_from_object(instance)
         if many_to_many:
-            if {item.pk for item in old or []} == {item.pk for item in new}:
+            if {item.pk for item in old or []} == {item.pk for item in new or []}:
                 continue
         elif old == new:
             continue
@@ -172,10 +177,18 @@ class EventsiteModelAdmin(admin.ModelAdmin):
         entries = action_log_for(obj).select_related("event", "content_type")
         return history_rows(entries)
 
-    def render_change_form(self, request: HttpRequest, context, *args, obj=None, **kwargs):
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
         if self.show_action_log and obj is not None and obj.pk is not None:
             context["action_log_rows"] = self.action_log_rows(obj)
-        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request: HttpRequest, obj, form, change) -> None:
         super().save_model(request, obj, form, change)

@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from registrations import selectors
 from registrations.event_report import event_report
@@ -30,7 +31,7 @@ from .base import EventsiteModelAdmin
 from .surveys import answers_by_intent
 
 
-def _local_time_field(*, label: str, help_text: str) -> forms.DateTimeField:
+def _local_time_field(*, label: StrOrPromise, help_text: StrOrPromise) -> forms.DateTimeField:
     """An optional time, read in the active zone (the event's: see _schedule_view)."""
     return forms.DateTimeField(
         label=label,
@@ -186,7 +187,7 @@ class EventAdmin(EventsiteModelAdmin):
         )
 
     @admin.display(description=_("registration"))
-    def registration_state(self, event: Event) -> str:
+    def registration_state(self, event: Event) -> StrOrPromise:
         if not event.pk:
             return _("Save the event first.")
         now = timezone.now()

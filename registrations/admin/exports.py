@@ -1,12 +1,13 @@
 """Exports in the admin: CSV of the selected rows (an action) or of every row the list matches,
 and the read-only log of every export taken (who took which data, when, with which filters).
 
-Add `CsvExportMixin` first in a ModelAdmin's bases for survey responses, registrations or
-expressions of interest; its change list then shows an "Export all matching to CSV" button
+A ModelAdmin for survey responses, registrations or expressions of interest derives from
+`CsvExportAdmin`; its change list then shows an "Export all matching to CSV" button
 (templates/admin/registrations/<model>/change_list.html) and offers the action.
 """
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBadRequest, StreamingHttpResponse
@@ -16,12 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from registrations.exports import ExportKind, encoded, export_csv_chunks, kind_for_model
 from registrations.models import Event, ExportRecord
+from registrations.services.action_log import Actor
 from registrations.services.exports import export_record_create
 
 from .base import EventsiteModelAdmin
 
 
-class CsvExportMixin:
+class CsvExportAdmin(EventsiteModelAdmin):
     @property
     def export_kind(self) -> ExportKind:
         return kind_for_model(self.model)
@@ -61,7 +63,7 @@ class CsvExportMixin:
         if request.POST.get("select_across") == "1":
             filters = f"all selected across the list: {request.GET.urlencode() or 'no filters'}"
         else:
-            selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+            selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
             filters = "selected ids: " + ", ".join(selected)
         return self.csv_response(request, queryset, filters=filters)
 
@@ -80,7 +82,11 @@ class CsvExportMixin:
         kind = self.export_kind
         event = self.single_event_of(queryset)
         export_record_create(
-            kind=kind.slug, via="admin", user=request.user, event=event, filters=filters
+            kind=kind.slug,
+            via="admin",
+            actor=Actor.organiser(request.user),
+            event=event,
+            filters=filters,
         )
         name = f"{kind.slug}-{event.slug if event else 'all-events'}-{timezone.now():%Y%m%d-%H%M}"
         return StreamingHttpResponse(

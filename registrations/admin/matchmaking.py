@@ -26,7 +26,7 @@ from registrations.services.action_log import Actor
 
 from .actions import apply_to_each
 from .base import EventsiteModelAdmin
-from .exports import CsvExportMixin
+from .exports import CsvExportAdmin
 
 
 class EligibilityDeclarationInline(admin.TabularInline):
@@ -118,7 +118,7 @@ class ExpressionOfInterestAdminForm(forms.ModelForm):
 
 
 @admin.register(ExpressionOfInterest)
-class ExpressionOfInterestAdmin(CsvExportMixin, EventsiteModelAdmin):
+class ExpressionOfInterestAdmin(CsvExportAdmin):
     form = ExpressionOfInterestAdminForm
     list_display = [
         "legal_name",
@@ -163,7 +163,7 @@ class ExpressionOfInterestAdmin(CsvExportMixin, EventsiteModelAdmin):
     ]
     filter_horizontal = ["sectors", "declarations_confirmed"]
     fieldsets = [
-        (_("Review"), {"fields": readonly_fields[1:6]}),
+        (_("Review"), {"fields": [*readonly_fields[1:6]]}),
         (
             _("Organisation"),
             {
@@ -229,9 +229,9 @@ class ExpressionOfInterestAdmin(CsvExportMixin, EventsiteModelAdmin):
 
     @admin.display(description=_("invitation"), ordering="invitation_state")
     def invitation_state(self, application: ExpressionOfInterest) -> str:
-        state = InvitationState(application.invitation_state)
+        state = InvitationState(getattr(application, "invitation_state"))  # noqa: B009 (annotated)
         if state != InvitationState.INVITED:
-            return state.label
+            return str(state.label)
         count = application.invitation.send_count
         return ngettext("sent once", "sent %(count)d times", count) % {"count": count}
 
@@ -357,6 +357,17 @@ class ExpressionOfInterestAdmin(CsvExportMixin, EventsiteModelAdmin):
                 )
 
 
+INVITATION_FIELDS: tuple[str, ...] = (
+    "application",
+    "created_at",
+    "send_count",
+    "last_sent_at",
+    "revoked_at",
+    "used_at",
+    "registration",
+)
+
+
 @admin.register(Invitation)
 class InvitationAdmin(EventsiteModelAdmin):
     list_display = [
@@ -372,16 +383,8 @@ class InvitationAdmin(EventsiteModelAdmin):
     list_filter = ["application__event", InvitationStateFilter]
     search_fields = ["application__legal_name", "application__contact_email"]
     list_select_related = ["application__event", "registration"]
-    fields = [
-        "application",
-        "created_at",
-        "send_count",
-        "last_sent_at",
-        "revoked_at",
-        "used_at",
-        "registration",
-    ]
-    readonly_fields = fields
+    fields = INVITATION_FIELDS
+    readonly_fields = INVITATION_FIELDS
     actions = ["revoke"]
 
     def has_add_permission(self, request):

@@ -15,8 +15,7 @@ from registrations.services.registration import (
 )
 
 from .actions import apply_to_each as _apply
-from .base import EventsiteModelAdmin
-from .exports import CsvExportMixin
+from .exports import CsvExportAdmin
 
 
 class RegistrationAdminForm(forms.ModelForm):
@@ -34,7 +33,7 @@ class RegistrationAdminForm(forms.ModelForm):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(CsvExportMixin, EventsiteModelAdmin):
+class RegistrationAdmin(CsvExportAdmin):
     form = RegistrationAdminForm
     list_display = [
         "last_name",

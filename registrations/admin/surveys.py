@@ -27,7 +27,7 @@ from registrations.services.survey import (
 
 from .actions import apply_to_each
 from .base import EventsiteModelAdmin
-from .exports import CsvExportMixin
+from .exports import CsvExportAdmin
 
 
 def answers_by_intent(survey: InterestSurvey) -> str:
@@ -66,7 +66,7 @@ class InterestSurveyAdmin(EventsiteModelAdmin):
 
     @admin.display(description=_("answers"), ordering="response_count")
     def response_count(self, survey: InterestSurvey) -> int:
-        return survey.response_count
+        return int(getattr(survey, "response_count"))  # noqa: B009 (annotated by get_queryset)
 
     @admin.display(description=_("answers by intent"))
     def answers(self, survey: InterestSurvey) -> str:
@@ -121,7 +121,7 @@ class SurveyResponseAdminForm(forms.ModelForm):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(CsvExportMixin, EventsiteModelAdmin):
+class SurveyResponseAdmin(CsvExportAdmin):
     """Answers, read-only by default.
 
     Personal data (and the answer itself) is shown read-only so that nobody changes it by accident.
@@ -153,7 +153,7 @@ class SurveyResponseAdmin(CsvExportMixin, EventsiteModelAdmin):
     date_hierarchy = "created_at"
     fieldsets = [
         (None, {"fields": ["survey", "intent", "notify_when_registration_opens", "comment"]}),
-        (_("Person"), {"fields": CONTACT_FIELDS}),
+        (_("Person"), {"fields": [*CONTACT_FIELDS]}),
         (
             _("Record"),
             {

@@ -1,9 +1,10 @@
-"""Reporting: every export is recorded (who took which data, when, with which filters)."""
+"""Exports: every export is recorded (who took which data, when, with which filters)."""
 
-from django.contrib.auth.models import User
 from django.db import transaction
 
 from registrations.models import Event, ExportRecord
+
+from .action_log import Actor
 
 
 @transaction.atomic
@@ -11,9 +12,12 @@ def export_record_create(
     *,
     kind: str,
     via: str,
-    user: User | None = None,
+    actor: Actor,
     event: Event | None = None,
     filters: str = "",
 ) -> ExportRecord:
-    """Record that an export of `kind` was taken, from the admin or a command."""
-    return ExportRecord.objects.create(kind=kind, via=via, user=user, event=event, filters=filters)
+    """Record that an export of `kind` was taken, from the admin (by an organiser) or a command
+    (the system's: whoever runs commands has the server)."""
+    return ExportRecord.objects.create(
+        kind=kind, via=via, user=actor.user, event=event, filters=filters
+    )

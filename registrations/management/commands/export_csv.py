@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from registrations.exports import KINDS, export_csv_chunks
 from registrations.models import Event
+from registrations.services.action_log import Actor
 from registrations.services.exports import export_record_create
 
 
@@ -31,7 +32,11 @@ class Command(BaseCommand):
         queryset = export_kind.model.objects.filter(**export_kind.event_filter(event))
         with self.opened(output) as write:
             export_record_create(
-                kind=kind, via="command", event=event, filters=f"event={event.slug}"
+                kind=kind,
+                via="command",
+                actor=Actor.system("manage.py export_csv"),
+                event=event,
+                filters=f"event={event.slug}",
             )
             for chunk in export_csv_chunks(export_kind, queryset):
                 write(chunk)
