@@ -2,9 +2,9 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from registrations.forms.fields import (
+    CountryChoiceField,
     ModelIdMultipleChoiceField,
     MultiLineField,
     PrivacyConsentField,
@@ -22,7 +22,7 @@ from registrations.services.matchmaking import country_is_eligible, eligible_cou
 
 class ExpressionOfInterestForm(forms.Form):
     legal_name = SingleLineField(label=_("Legal name of the organisation"), max_length=200)
-    country = forms.ChoiceField(label=_("Country of establishment"))
+    country = CountryChoiceField(label=_("Country of establishment"))
     organisation_type = forms.ChoiceField(
         label=_("Type of organisation"), choices=ApplicantType.choices, widget=forms.RadioSelect
     )
@@ -73,7 +73,6 @@ class ExpressionOfInterestForm(forms.Form):
     def __init__(self, *args, call: ApplicationCall, **kwargs):
         super().__init__(*args, **kwargs)
         self.call = call
-        self.fields["country"].choices = [("", "---------"), *countries]
         self.fields["declarations"].queryset = call.declarations.all()
         if not call.declarations.exists():
             del self.fields["declarations"]

@@ -4,10 +4,10 @@ import copy
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from registrations import selectors
 from registrations.forms.fields import (
+    CountryChoiceField,
     ModelIdMultipleChoiceField,
     PrivacyConsentField,
     SingleLineField,
@@ -70,7 +70,7 @@ class RegistrationForm(forms.Form):
         label=_("Type of organisation"), choices=[("", "---------"), *OrganisationType.choices]
     )
     job_title = SingleLineField(label=_("Job title"), max_length=150, required=False)
-    country = forms.ChoiceField(label=_("Country"), choices=[("", "---------"), *countries])
+    country = CountryChoiceField(label=_("Country"))
     attendance_mode = forms.ChoiceField(label=_("I will attend"), widget=forms.RadioSelect)
     join_waiting_list = forms.BooleanField(required=False)
     accessibility_needs = SingleLineField(

@@ -7,9 +7,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
-from registrations.forms.fields import MultiLineField, PrivacyConsentField, SingleLineField
+from registrations.forms.fields import (
+    CountryChoiceField,
+    MultiLineField,
+    PrivacyConsentField,
+    SingleLineField,
+)
 from registrations.models import Event, OrganisationType
 from registrations.selectors import survey_intent_choices
 from registrations.services.survey import SURVEY_ANSWER_FIELDS, SurveyAnswer
@@ -27,7 +31,7 @@ class SurveyAnswerForm(forms.Form):
         label=_("Type of organisation"), choices=[("", "---------"), *OrganisationType.choices]
     )
     job_title = SingleLineField(label=_("Job title"), max_length=150, required=False)
-    country = forms.ChoiceField(label=_("Country"))
+    country = CountryChoiceField(label=_("Country"))
     intent = forms.ChoiceField(label=_("Would you attend?"), widget=forms.RadioSelect)
     notify_when_registration_opens = forms.BooleanField(
         label=_("Email me when registration opens"), required=False
@@ -41,7 +45,6 @@ class SurveyAnswerForm(forms.Form):
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "---------"), *countries]  # in today's language
         self.fields["intent"].choices = survey_intent_choices(event=event)
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}  # the server's messages, not the browser's

@@ -1,0 +1,96 @@
+"""The public form pages render fast and exactly as before: the country select, queries."""
+
+import re
+
+import pytest
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+from django import forms
+from django.utils import translation
+
+from registrations.forms.fields import CountryChoiceField, CountryChoices, CountrySelect
+from registrations.forms.matchmaking import ExpressionOfInterestForm
+from registrations.forms.registration import RegistrationForm
+from registrations.forms.survey import SurveyResponseForm
+from tests.factories import make_session
+from tests.factories_registration import make_open_event
+
+# As crispy and the bound field hand them to the widget.
+ATTRS = {"class": "select form-select", "required": True, "id": "id_country"}
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("value", [None, "", "PL", "XX", ["FI", "PL"]])
+def test_the_country_select_renders_byte_for_byte_as_djangos_select(language, value):
+    with translation.override(language):
+        djangos = forms.Select(choices=list(CountryChoices())).render("country", value, ATTRS)
+        ours = CountrySelect(choices=CountryChoices()).render("country", value, ATTRS)
+    assert ours == djangos
+
+
+def test_the_country_options_are_those_of_the_active_language():
+    with translation.override("de"):
+        german = CountrySelect(choices=CountryChoices()).render("country", "PL", ATTRS)
+    with translation.override("en"):
+        english = CountrySelect(choices=CountryChoices()).render("country", "PL", ATTRS)
+    assert '<option value="PL" selected>Polen</option>' in german
+    assert '<option value="PL" selected>Poland</option>' in english
+    assert english.count(" selected>") == german.count(" selected>") == 1
+
+
+def test_the_country_select_renders_other_choices_as_select_does():
+    choices = [("", "---------"), ("PL", "Poland")]
+    assert CountrySelect(choices=choices).render("country", "PL", ATTRS) == forms.Select(
+        choices=choices
+    ).render("country", "PL", ATTRS)
+
+
+def test_the_country_field_takes_a_country_code_only():
+    field = CountryChoiceField()
+    assert field.clean("PL") == "PL"
+    with pytest.raises(forms.ValidationError):
+        field.clean("XX")
+
+
+def _with_djangos_select(form: forms.BaseForm) -> forms.BaseForm:
+    field = form.fields["country"]
+    field.widget = forms.Select(choices=list(field.choices))
+    field.widget.is_required = field.required
+    return form
+
+
+PUBLIC_FORMS = {
+    "registration": lambda data, event, call: RegistrationForm(data, event=event),
+    "survey": lambda data, event, call: SurveyResponseForm(data, event=event),
+    "matchmaking": lambda data, event, call: ExpressionOfInterestForm(data, call=call),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("form_name", PUBLIC_FORMS)
+@pytest.mark.parametrize("data", [None, {"country": "PL"}, {"country": "XX"}])
+def test_the_public_forms_render_as_with_djangos_select(form_name, data, call):
+    event = make_open_event()
+    make_form = PUBLIC_FORMS[form_name]
+    for language in ("en", "de"):
+        with translation.override(language):
+            expected = as_crispy_form(_with_djangos_select(make_form(data, event, call)))
+            assert as_crispy_form(make_form(data, event, call)) == expected
+
+
+def _without_csrf(content: bytes) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", content.decode())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sessions, queries", [(0, 3), (2, 4)])
+def test_the_form_page_query_count(client, django_assert_num_queries, sessions, queries):
+    """The event, whether it offers sessions (then their list), the seat counts."""
+    event = make_open_event()
+    for hour in range(sessions):
+        make_session(event, title=f"Session {hour}", start=event.start.replace(hour=10 + hour))
+    url = f"/events/{event.slug}/register/"
+    first = client.get(url)
+    with django_assert_num_queries(queries):
+        again = client.get(url)
+    assert again.status_code == 200
+    assert _without_csrf(again.content) == _without_csrf(first.content)
