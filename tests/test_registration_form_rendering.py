@@ -1,4 +1,4 @@
-"""The public form pages render fast and exactly as before: the country select, queries."""
+"""The public form pages render fast and exactly as before: the country select, crispy, queries."""
 
 import re
 
@@ -11,8 +11,10 @@ from registrations.forms.fields import CountryChoiceField, CountryChoices, Count
 from registrations.forms.matchmaking import ExpressionOfInterestForm
 from registrations.forms.registration import RegistrationForm
 from registrations.forms.survey import SurveyResponseForm
+from registrations.models import AttendanceMode
+from registrations.templatetags.form_rendering import crispy_reused
 from tests.factories import make_session
-from tests.factories_registration import make_open_event
+from tests.factories_registration import make_open_event, register
 
 # As crispy and the bound field hand them to the widget.
 ATTRS = {"class": "select form-select", "required": True, "id": "id_country"}
@@ -75,6 +77,42 @@ def test_the_public_forms_render_as_with_djangos_select(form_name, data, call):
         with translation.override(language):
             expected = as_crispy_form(_with_djangos_select(make_form(data, event, call)))
             assert as_crispy_form(make_form(data, event, call)) == expected
+
+
+@pytest.mark.django_db
+def test_a_reused_rendering_is_crispys_and_follows_the_form():
+    event = make_open_event(onsite_capacity=2)
+    make_session(event)
+
+    def both(**kwargs):
+        return (
+            str(crispy_reused(RegistrationForm(event=event, **kwargs))),
+            str(as_crispy_form(RegistrationForm(event=event, **kwargs))),
+        )
+
+    first, expected = both()
+    assert first == expected
+    again, _ = both()
+    assert again == expected  # reused
+    register(event, attendance_mode=AttendanceMode.ON_SITE)
+    fewer_places, expected = both()
+    assert fewer_places == expected
+    assert "(1 places left)" in fewer_places and fewer_places != first
+    prefilled, expected = both(initial={"first_name": "Zoë", "country": "PL"})
+    assert prefilled == expected
+    assert 'value="Zoë"' in prefilled and '<option value="PL" selected>' in prefilled
+    with translation.override("de"):
+        german, expected = both()
+    assert german == expected
+
+
+@pytest.mark.django_db
+def test_a_form_with_errors_is_rendered_by_crispy_each_time():
+    event = make_open_event()
+    form = RegistrationForm({"country": "XX"}, event=event)
+    expected = as_crispy_form(RegistrationForm({"country": "XX"}, event=event))
+    assert crispy_reused(form) == expected
+    assert "is-invalid" in expected
 
 
 def _without_csrf(content: bytes) -> str:
