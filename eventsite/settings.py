@@ -141,6 +141,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# crispy adds each widget's class name as a CSS class: the country select keeps "select".
+CRISPY_CLASS_CONVERTERS = {"countryselect": "select"}
 
 # Version of the privacy notice people consent to; stored with every consent.
 PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="2020-08")

@@ -1,8 +1,20 @@
 """Public forms: they present the questions; the services decide what is accepted."""
 
+from typing import TypeVar
+
 from django import forms
 
 from registrations.services.errors import InvalidInput, ServiceError
+
+FieldType = TypeVar("FieldType", bound=forms.Field)
+
+
+def field_of(form: forms.BaseForm, name: str, kind: type[FieldType]) -> FieldType:
+    """The form's field `name`, known to be a `kind` (choices and querysets are set per form)."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
 
 
 class ServiceForm(forms.Form):

@@ -1,14 +1,18 @@
-"""Form fields shared by the public forms: clean single-line text, long text, consent."""
+"""Form fields shared by the public forms: clean single-line text, long text, consent, country."""
 
 import unicodedata
+from functools import lru_cache
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import lazy
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from registrations.models import privacy_notice_version
 
@@ -93,3 +97,92 @@ class PrivacyConsentField(forms.BooleanField):
             },
         )
         super().__init__(required=True, **kwargs)
+
+
+class CountryChoices(BaseChoiceIterator):
+    """A blank choice, then every country, named and sorted in the active language.
+
+    Built once per language: a callable would be called and its 250 choices normalised again
+    each time the field or its widget looks at them.
+    """
+
+    def __iter__(self):
+        return iter(_countries_in(get_language()).choices)
+
+
+class _RenderedOptions:
+    """The choices and their <option> markup as forms.Select writes it, none selected.
+
+    Like forms.Select, `with_selected` marks only the first option whose value is among the
+    given values.
+    """
+
+    def __init__(self, choices: list[tuple[str, str]]):
+        self.choices = tuple(choices)
+        parts: list[str] = []
+        self._spans: dict[str, tuple[int, int]] = {}
+        self._selected: dict[str, str] = {}
+        position = 0
+        for value, label in self.choices:
+            value = str(value)
+            escaped_value, escaped_label = escape(value), conditional_escape(str(label))
+            # Each option as select.html includes select_option.html (its final newline too).
+            part = f'\n  <option value="{escaped_value}">{escaped_label}</option>\n'
+            if value not in self._spans:
+                self._spans[value] = (position, position + len(part))
+                self._selected[value] = (
+                    f'\n  <option value="{escaped_value}" selected>{escaped_label}</option>\n'
+                )
+            parts.append(part)
+            position += len(part)
+        self.markup = "".join(parts)
+
+    def with_selected(self, values: list[str]) -> str:
+        found = [(self._spans[value], value) for value in values if value in self._spans]
+        if not found:
+            return self.markup
+        (start, end), value = min(found)
+        return self.markup[:start] + self._selected[value] + self.markup[end:]
+
+
+@lru_cache(maxsize=16)
+def _countries_in(language: str | None) -> _RenderedOptions:
+    """Called with the active language, which names and orders the countries."""
+    return _RenderedOptions([("", "---------"), *((code, name) for code, name in countries)])
+
+
+class CountrySelect(forms.Select):
+    """forms.Select for CountryChoices, with the options rendered once per language.
+
+    Rendering some 250 options through the widget templates took most of a form page's time,
+    while only the selected option differs between requests. The select tag itself still goes
+    through the template; the output is byte for byte forms.Select's. Other choices are
+    rendered as forms.Select does.
+    """
+
+    _CLOSING = "\n</select>"
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if not isinstance(self.choices, CountryChoices) or self.allow_multiple_selected:
+            return super().render(name, value, attrs, renderer)
+        # Widget.get_context: the name, the value as a list of strings and attributes, without
+        # building one option dict per country (ChoiceWidget.optgroups).
+        context = forms.Widget.get_context(self, name, value, attrs)
+        empty_select = self._render(self.template_name, context, renderer)
+        if not empty_select.endswith(self._CLOSING):  # a project template of another shape
+            return super().render(name, value, attrs, renderer)
+        options = _countries_in(get_language())
+        return mark_safe(  # noqa: S308 - both parts are escaped markup
+            empty_select[: -len(self._CLOSING)]
+            + options.with_selected(context["widget"]["value"])
+            + self._CLOSING
+        )
+
+
+class CountryChoiceField(forms.ChoiceField):
+    """A country code out of CountryChoices (in the active language at each use)."""
+
+    widget = CountrySelect
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=CountryChoices(), **kwargs)

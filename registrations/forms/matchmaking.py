@@ -8,9 +8,9 @@ from dataclasses import fields
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from registrations.forms.fields import (
+    CountryChoiceField,
     ModelIdMultipleChoiceField,
     MultiLineField,
     PrivacyConsentField,
@@ -25,7 +25,7 @@ from registrations.models import (
 )
 from registrations.services.matchmaking import ApplicationDetails
 
-from . import ServiceForm
+from . import ServiceForm, field_of
 
 # The answers passed on as they are (the declarations are left out when the call has none).
 APPLICATION_FIELDS = [
@@ -35,7 +35,7 @@ APPLICATION_FIELDS = [
 
 class ExpressionOfInterestForm(ServiceForm):
     legal_name = SingleLineField(label=_("Legal name of the organisation"), max_length=200)
-    country = forms.ChoiceField(label=_("Country of establishment"))
+    country = CountryChoiceField(label=_("Country of establishment"))
     organisation_type = forms.ChoiceField(
         label=_("Type of organisation"), choices=ApplicantType.choices, widget=forms.RadioSelect
     )
@@ -85,8 +85,8 @@ class ExpressionOfInterestForm(ServiceForm):
 
     def __init__(self, *args, call: ApplicationCall, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "---------"), *countries]
-        self.fields["declarations"].queryset = call.declarations.all()
+        declarations = field_of(self, "declarations", forms.ModelMultipleChoiceField)
+        declarations.queryset = call.declarations.all()
         if not call.declarations.exists():
             del self.fields["declarations"]
 

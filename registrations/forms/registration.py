@@ -2,10 +2,11 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
+from django_stubs_ext import StrOrPromise
 
 from registrations import selectors
 from registrations.forms.fields import (
+    CountryChoiceField,
     ModelIdMultipleChoiceField,
     PrivacyConsentField,
     SingleLineField,
@@ -21,7 +22,7 @@ from registrations.models import (
 from registrations.services.errors import ServiceError
 from registrations.services.registration import RegistrantDetails, SeatsTaken
 
-from . import ServiceForm
+from . import ServiceForm, field_of
 
 
 def _sessions_field(event: Event) -> ModelIdMultipleChoiceField:
@@ -34,7 +35,7 @@ def _sessions_field(event: Event) -> ModelIdMultipleChoiceField:
     )
 
 
-def _mode_label(mode: str, seats: selectors.Seats, *, waiting_list: bool) -> str:
+def _mode_label(mode: str, seats: selectors.Seats, *, waiting_list: bool) -> StrOrPromise:
     """The mode with the places a newcomer can still get (people waiting come first)."""
     label = AttendanceMode(mode).label
     free = seats.free_for_newcomer
@@ -49,9 +50,9 @@ def _mode_label(mode: str, seats: selectors.Seats, *, waiting_list: bool) -> str
 
 def _mode_choices(
     event: Event, seats: dict[str, selectors.Seats], *, waiting_list: bool
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, StrOrPromise]]:
     return [
-        (mode, _mode_label(mode, seats[mode], waiting_list=waiting_list))
+        (mode.value, _mode_label(mode, seats[mode], waiting_list=waiting_list))
         for mode in event.offered_modes
     ]
 
@@ -71,7 +72,7 @@ class RegistrationForm(ServiceForm):
         label=_("Type of organisation"), choices=[("", "---------"), *OrganisationType.choices]
     )
     job_title = SingleLineField(label=_("Job title"), max_length=150, required=False)
-    country = forms.ChoiceField(label=_("Country"), choices=[("", "---------"), *countries])
+    country = CountryChoiceField(label=_("Country"))
     attendance_mode = forms.ChoiceField(label=_("I will attend"), widget=forms.RadioSelect)
     join_waiting_list = forms.BooleanField(required=False)
     accessibility_needs = SingleLineField(
@@ -85,7 +86,7 @@ class RegistrationForm(ServiceForm):
     def __init__(self, *args, event: Event, locked_email: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
-        mode_field = self.fields["attendance_mode"]
+        mode_field = field_of(self, "attendance_mode", forms.ChoiceField)
         # Plain labels to validate a POST; show_places() adds the places left for display.
         mode_field.choices = [(mode, AttendanceMode(mode).label) for mode in event.offered_modes]
         mode_field.error_messages["invalid_choice"] = _(
@@ -110,7 +111,7 @@ class RegistrationForm(ServiceForm):
         """Before the form is shown (not to validate it, which leaves the seats to the service):
         each mode with the places left, and the waiting-list box only where a mode is full."""
         self.seats = selectors.registration_seats(event=self.event)
-        self.fields["attendance_mode"].choices = _mode_choices(
+        field_of(self, "attendance_mode", forms.ChoiceField).choices = _mode_choices(
             self.event, self.seats, waiting_list=True
         )
         if self.full_modes:
@@ -127,7 +128,7 @@ class RegistrationForm(ServiceForm):
         """For each full mode, what the person can do instead (as the service would say it)."""
         return [SeatsTaken.for_newcomer(mode, self.seats).message for mode in self.full_modes]
 
-    def _waiting_list_label(self) -> str:
+    def _waiting_list_label(self) -> StrOrPromise:
         full = self.full_modes
         if len(full) == 1:
             return _("Put me on the waiting list for %(mode)s") % {
@@ -185,7 +186,7 @@ class AttendanceModeForm(forms.Form):
         super().__init__(*args, **kwargs)
         event = registration.event
         seats = selectors.registration_seats(event=event)
-        self.fields["attendance_mode"].choices = [
+        field_of(self, "attendance_mode", forms.ChoiceField).choices = [
             choice
             for choice in _mode_choices(event, seats, waiting_list=False)
             if choice[0] != registration.attendance_mode

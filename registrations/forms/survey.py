@@ -7,14 +7,18 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
-from registrations.forms.fields import MultiLineField, PrivacyConsentField, SingleLineField
+from registrations.forms.fields import (
+    CountryChoiceField,
+    MultiLineField,
+    PrivacyConsentField,
+    SingleLineField,
+)
 from registrations.models import Event, OrganisationType
 from registrations.selectors import survey_intent_choices
 from registrations.services.survey import SURVEY_ANSWER_FIELDS, SurveyAnswer
 
-from . import ServiceForm
+from . import ServiceForm, field_of
 
 
 class SurveyAnswerForm(ServiceForm):
@@ -29,7 +33,7 @@ class SurveyAnswerForm(ServiceForm):
         label=_("Type of organisation"), choices=[("", "---------"), *OrganisationType.choices]
     )
     job_title = SingleLineField(label=_("Job title"), max_length=150, required=False)
-    country = forms.ChoiceField(label=_("Country"))
+    country = CountryChoiceField(label=_("Country"))
     intent = forms.ChoiceField(label=_("Would you attend?"), widget=forms.RadioSelect)
     notify_when_registration_opens = forms.BooleanField(
         label=_("Email me when registration opens"), required=False
@@ -43,8 +47,7 @@ class SurveyAnswerForm(ServiceForm):
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "---------"), *countries]  # in today's language
-        self.fields["intent"].choices = survey_intent_choices(event=event)
+        field_of(self, "intent", forms.ChoiceField).choices = survey_intent_choices(event=event)
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}  # the server's messages, not the browser's
         self.helper.add_input(Submit("submit", self.submit_label))
