@@ -7,7 +7,7 @@ the same transaction.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -59,6 +59,14 @@ class ApplicationDetails:
     contact_job_title: str
     contact_email: str
     declarations: Sequence[EligibilityDeclaration] = ()
+
+
+# The answers stored as they are in the application's own columns (the rest are relations).
+_APPLICATION_COLUMNS = [
+    field.name
+    for field in fields(ApplicationDetails)
+    if field.name not in ("sectors", "declarations")
+]
 
 
 class DuplicateApplication(ServiceError):
@@ -143,18 +151,7 @@ def application_submit(
         with transaction.atomic():  # a savepoint: a race lost to a twin request is answered too
             application = ExpressionOfInterest.objects.create(
                 event_id=call.event_id,
-                legal_name=details.legal_name,
-                country=details.country,
-                eccp_profile_url=details.eccp_profile_url,
-                eccp_registration_requested=details.eccp_registration_requested,
-                organisation_type=details.organisation_type,
-                members_count=details.members_count,
-                offers=details.offers,
-                seeks=details.seeks,
-                contact_first_name=details.contact_first_name,
-                contact_last_name=details.contact_last_name,
-                contact_job_title=details.contact_job_title,
-                contact_email=details.contact_email,
+                **{name: getattr(details, name) for name in _APPLICATION_COLUMNS},
                 **consent_given(now),
             )
     except IntegrityError as race:  # a twin request committed between the check and the insert

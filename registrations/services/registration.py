@@ -351,6 +351,20 @@ def _take_up_cancelled(
     return registration, before
 
 
+def _save_and_log(
+    registration: Registration, *, before: dict[str, object], action: str, actor: Actor
+) -> None:
+    """Save the registration and log what changed since `before` (a snapshot of LOGGED_FIELDS)."""
+    registration.save()
+    log_action(
+        subject=registration,
+        event=registration.event,
+        action=action,
+        actor=actor,
+        changes=field_changes(before, registration),
+    )
+
+
 def _email_link_again(*, event: Event, email: str) -> None:
     registration = selectors.registration_for_email(event=event, email=email)
     if registration is not None:
@@ -406,14 +420,7 @@ def registration_change_mode(
         attendance_mode, registration.accessibility_needs
     )
     registration.dietary_needs = _onsite_needs(attendance_mode, registration.dietary_needs)
-    registration.save()
-    log_action(
-        subject=registration,
-        event=event,
-        action="attendance mode changed",
-        actor=actor,
-        changes=field_changes(before, registration),
-    )
+    _save_and_log(registration, before=before, action="attendance mode changed", actor=actor)
     _email(registration, "registration_confirmation")
     if old_status == RegistrationStatus.CONFIRMED:
         _promote_first_in_line(event, old_mode, now)
@@ -456,14 +463,7 @@ def registration_cancel(
     was_confirmed = registration.status == RegistrationStatus.CONFIRMED
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
-    registration.save()
-    log_action(
-        subject=registration,
-        event=event,
-        action="cancelled",
-        actor=actor,
-        changes=field_changes(before, registration),
-    )
+    _save_and_log(registration, before=before, action="cancelled", actor=actor)
     _email(registration, "registration_cancelled")
     if was_confirmed:
         _promote_first_in_line(event, registration.attendance_mode, now)
@@ -478,13 +478,8 @@ WAITING_LIST = Actor.system("a place became free: first on the waiting list")
 def _confirm_waitlisted(registration: Registration, actor: Actor) -> Registration:
     before = snapshot(registration, LOGGED_FIELDS)
     registration.status = RegistrationStatus.CONFIRMED
-    registration.save()
-    log_action(
-        subject=registration,
-        event=registration.event,
-        action="confirmed from the waiting list",
-        actor=actor,
-        changes=field_changes(before, registration),
+    _save_and_log(
+        registration, before=before, action="confirmed from the waiting list", actor=actor
     )
     _email(registration, "registration_promoted")
     return registration
