@@ -144,18 +144,16 @@ class Seats:
         return self.free_for_newcomer == 0
 
 
-def registration_seats(*, event: Event) -> dict[str, Seats]:
+def registration_seats(*, event: Event, other_than: Registration | None = None) -> dict[str, Seats]:
     """Seats used, waiting and left per offered mode, in one query.
 
     Counted by mode and status with GROUP BY: a third of the work of building one filtered
     count per mode and status, and it runs on every view of the registration form.
     """
-    counts = (
-        Registration.objects.filter(event=event)
-        .order_by()
-        .values_list("attendance_mode", "status")
-        .annotate(Count("pk"))
-    )
+    registrations = Registration.objects.filter(event=event)
+    if other_than is not None:  # a newcomer's own row, written before the seat decision
+        registrations = registrations.exclude(pk=other_than.pk)
+    counts = registrations.order_by().values_list("attendance_mode", "status").annotate(Count("pk"))
     totals: dict[tuple[str, str], int] = {(mode, status): count for mode, status, count in counts}
 
     def count(mode: str, status: str) -> int:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from registrations import selectors
 from registrations.emails import absolute_url
 from registrations.models import (
+    ActionLogEntry,
     AttendanceMode,
     Event,
     Registration,
@@ -273,10 +274,6 @@ def register(
     if earlier is not None and earlier.status != RegistrationStatus.CANCELLED:
         raise AlreadyRegistered(event=event, email=details.email)
 
-    # The seat decision and the writes: under the event's lock where the mode has a limit.
-    if event.capacity_for(details.attendance_mode) is not None:
-        event = lock_event(event.pk)
-    status = _newcomer_status(event, details)
     fields = {
         "first_name": details.first_name,
         "last_name": details.last_name,
@@ -286,51 +283,75 @@ def register(
         "job_title": details.job_title,
         "country": details.country,
         "attendance_mode": details.attendance_mode,
-        "status": status,
+        "status": RegistrationStatus.CONFIRMED,  # until the seat decision says otherwise
         "accessibility_needs": _onsite_needs(details.attendance_mode, details.accessibility_needs),
         "dietary_needs": _onsite_needs(details.attendance_mode, details.dietary_needs),
         "source": source,
-        "waitlisted_at": now if status == RegistrationStatus.WAITLISTED else None,
+        "waitlisted_at": None,
         "cancelled_at": None,
         **consent_given(now),
     }
+    # Where the mode has a limit, the seat decision runs under the event's lock. A new row and
+    # its log entry are written before the lock is taken (nobody else sees them before the
+    # commit), so the lock lasts one count and the commit.
+    limited = event.capacity_for(details.attendance_mode) is not None
     if earlier is not None:
+        if limited:
+            event = lock_event(event.pk)  # the event before the row, as every service locks
         registration, before = _take_up_cancelled(earlier, fields)
         registration.sessions.set(sessions)
         action = "registered again"
     else:
-        try:
-            registration = Registration.objects.create(event=event, **fields)
-        except IntegrityError as race:  # a twin request committed first; this one rolls back
-            raise AlreadyRegistered(event=event, email=details.email) from race
-        Registration.sessions.through.objects.bulk_create(
-            Registration.sessions.through(registration=registration, session=session)
-            for session in sessions
-        )
+        registration = _insert(event, fields, sessions)
         before, action = dict.fromkeys(LOGGED_FIELDS), "registered"
     registration.event = event
-    log_action(
+    entry = log_action(
         subject=registration,
         event=event,
         action=action,
         actor=actor,
         changes=field_changes(before, registration),
     )
+    if limited:
+        if earlier is None:
+            event = registration.event = lock_event(event.pk)
+        if _newcomer_status(event, details, registration) == RegistrationStatus.WAITLISTED:
+            _move_to_waiting_list(registration, entry, now)
     _email(registration, "registration_confirmation")
     return registration
 
 
-def _newcomer_status(event: Event, details: RegistrantDetails) -> str:
-    """Confirmed while a newcomer may take a place; else the waiting list, if they asked."""
+def _insert(event: Event, fields: dict[str, object], sessions: list[Session]) -> Registration:
+    try:
+        registration = Registration.objects.create(event=event, **fields)
+    except IntegrityError as race:  # a twin request committed first; this one rolls back
+        raise AlreadyRegistered(event=event, email=str(fields["email"])) from race
+    Registration.sessions.through.objects.bulk_create(
+        Registration.sessions.through(registration=registration, session=session)
+        for session in sessions
+    )
+    return registration
+
+
+def _newcomer_status(event: Event, details: RegistrantDetails, registration: Registration) -> str:
+    """Confirmed while a newcomer may take a place (not counting their own new row); else the
+    waiting list, if they asked. Called under the event's lock."""
     mode = details.attendance_mode
-    if event.capacity_for(mode) is None:
-        return RegistrationStatus.CONFIRMED
-    seats = selectors.registration_seats(event=event)
+    seats = selectors.registration_seats(event=event, other_than=registration)
     if not seats[mode].full:
         return RegistrationStatus.CONFIRMED
     if not details.join_waiting_list:
         raise SeatsTaken.for_newcomer(mode, seats)
     return RegistrationStatus.WAITLISTED
+
+
+def _move_to_waiting_list(registration: Registration, entry: ActionLogEntry, now: datetime) -> None:
+    """The seat decision put a newcomer on the waiting list: the row and its log entry say so."""
+    registration.status = RegistrationStatus.WAITLISTED
+    registration.waitlisted_at = now
+    registration.save(update_fields=["status", "waitlisted_at", "updated_at"])
+    entry.changes["status"] = [entry.changes.get("status", [None])[0], registration.status]
+    entry.save(update_fields=["changes"])
 
 
 def _take_up_cancelled(
