@@ -25,6 +25,7 @@ from registrations.models import (
 from registrations.services.action_log import Actor, action_log_for
 from registrations.services.registration import registration_fill_free_seats, registration_open
 from tests.factories import (
+    invitation_form_data,
     make_application,
     make_event,
     make_open_event,
@@ -32,6 +33,7 @@ from tests.factories import (
     make_survey,
     register,
     registration_form_data,
+    survey_change_data,
     survey_form_data,
 )
 from tests.helpers import invitation_url, register_url, run_admin_action
@@ -103,37 +105,6 @@ def everything_logged() -> str:
         "created_at",
     )
     return json.dumps(list(rows), cls=DjangoJSONEncoder, ensure_ascii=False)
-
-
-def survey_change_data(**overrides) -> dict:
-    data = {
-        "first_name": "Anna",
-        "last_name": "Müller",
-        "organisation": "Cluster Łódź",
-        "organisation_type": "cluster",
-        "job_title": "Cluster manager",
-        "country": "PL",
-        "intent": "online",
-        "notify_when_registration_opens": "on",
-        "comment": "Travel budget was cut.",
-    }
-    data.update(overrides)
-    return data
-
-
-def invitation_registration_data(invitation) -> dict:
-    sessions = invitation.application.event.sessions.values_list("pk", flat=True)
-    return {
-        "first_name": "Łukasz",
-        "last_name": "Wójcik",
-        "organisation": "Klaster Łódź Innowacje",
-        "organisation_type": "cluster",
-        "job_title": "Cluster manager",
-        "country": "PL",
-        "attendance_mode": "online",
-        "sessions": [str(pk) for pk in sessions],
-        "consent": "on",
-    }
 
 
 # Registration ------------------------------------------------------------------------------
@@ -287,7 +258,9 @@ def test_the_review_and_the_invitation_are_logged_as_the_organisers(
 def test_a_change_through_the_private_link_logs_old_and_new_values(client):
     answer = make_response(make_survey(), email="anna.mueller@example.de", intent="on_site")
 
-    response = client.post(survey_link(answer), survey_change_data())
+    response = client.post(
+        survey_link(answer), survey_change_data(notify_when_registration_opens="on")
+    )
 
     assert response.status_code == 302
     answered, changed = log_of(answer)
@@ -359,7 +332,7 @@ def test_no_entry_holds_a_private_token_after_a_journey_through_every_link(
     assert (mueller.attendance_mode, mueller.status) == ("online", RegistrationStatus.CONFIRMED)
 
     # The invitation: used, its registration cancelled, invited again with a new link, revoked.
-    response = client.post(invitation_url(invitation), invitation_registration_data(invitation))
+    response = client.post(invitation_url(invitation), invitation_form_data(invitation))
     assert response.status_code == 302, response.context["form"].errors
     invited = Registration.objects.get(event=invitation.application.event)
     run_admin_action(admin_client_for, "cancel", [invited])

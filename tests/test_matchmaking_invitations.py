@@ -33,7 +33,7 @@ from registrations.services.registration import (
     registration_cancel,
     registration_create,
 )
-from tests.factories import make_application, make_call, registrant
+from tests.factories import invitation_form_data, make_application, make_call, registrant
 from tests.helpers import invitation_url, run_admin_action
 
 pytestmark = pytest.mark.django_db
@@ -235,23 +235,6 @@ def test_an_invitation_of_an_application_no_longer_eligible_is_withdrawn(
 # Invitation-only registration ----------------------------------------------------------------
 
 
-def registration_data(invitation, **overrides) -> dict:
-    sessions = invitation.application.event.sessions.all()
-    data = {
-        "first_name": "Łukasz",
-        "last_name": "Wójcik",
-        "organisation": "Klaster Łódź Innowacje",
-        "organisation_type": "cluster",
-        "job_title": "Cluster manager",
-        "country": "PL",
-        "attendance_mode": "online",
-        "sessions": [str(session.pk) for session in sessions],
-        "consent": "on",
-    }
-    data.update(overrides)
-    return data
-
-
 def accept(invitation) -> Registration:
     """Register through the invitation with the service, as the invited person."""
     return invitation_accept(
@@ -291,7 +274,7 @@ def test_registering_with_the_link_records_the_sessions_and_uses_up_the_link(
 ):
     mail.outbox.clear()
     first_session = invitation.application.event.sessions.first()
-    data = registration_data(invitation, sessions=[str(first_session.pk)])
+    data = invitation_form_data(invitation, sessions=[str(first_session.pk)])
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(invitation_url(invitation), {**data, "email": "other@example.org"})
@@ -311,10 +294,10 @@ def test_registering_with_the_link_records_the_sessions_and_uses_up_the_link(
 
 
 def test_a_used_link_gives_a_clear_page_and_creates_nothing(client, invitation):
-    client.post(invitation_url(invitation), registration_data(invitation))
+    client.post(invitation_url(invitation), invitation_form_data(invitation))
 
     page = client.get(invitation_url(invitation))
-    again = client.post(invitation_url(invitation), registration_data(invitation))
+    again = client.post(invitation_url(invitation), invitation_form_data(invitation))
 
     assert page.status_code == 410
     assert "already been used" in page.content.decode()
@@ -325,7 +308,7 @@ def test_a_used_link_gives_a_clear_page_and_creates_nothing(client, invitation):
 def test_a_revoked_link_creates_nothing(client, invitation, organiser):
     invitation_revoke(invitation=invitation, actor=Actor.organiser(organiser))
 
-    response = client.post(invitation_url(invitation), registration_data(invitation))
+    response = client.post(invitation_url(invitation), invitation_form_data(invitation))
 
     assert response.status_code == 410
     assert "withdrawn" in response.content.decode()
@@ -350,7 +333,7 @@ def test_a_link_before_registration_opens_explains_and_creates_nothing(client, o
     invitations_send(applications=[application], actor=Actor.organiser(organiser))
     invitation = Invitation.objects.get()
 
-    response = client.post(invitation_url(invitation), registration_data(invitation))
+    response = client.post(invitation_url(invitation), invitation_form_data(invitation))
 
     assert response.status_code == 200
     assert "Registration for this event is not open yet" in response.content.decode()
@@ -360,7 +343,7 @@ def test_a_link_before_registration_opens_explains_and_creates_nothing(client, o
 
 
 def test_bad_input_on_the_invitation_form_is_answered_and_nothing_is_stored(client, invitation):
-    data = registration_data(invitation, first_name="Łukasz\x00", consent="")
+    data = invitation_form_data(invitation, first_name="Łukasz\x00", consent="")
 
     response = client.post(invitation_url(invitation), data)
 
@@ -408,13 +391,13 @@ def test_once_the_registration_is_cancelled_the_decision_can_change(organiser, i
 
 
 def test_a_link_stays_used_after_its_registration_is_deleted(client, invitation):
-    client.post(invitation_url(invitation), registration_data(invitation))
+    client.post(invitation_url(invitation), invitation_form_data(invitation))
     invitation.refresh_from_db()
     assert invitation.used_at is not None
     Registration.objects.all().delete()  # the invitation's link to it is set to NULL
 
     page = client.get(invitation_url(invitation))
-    again = client.post(invitation_url(invitation), registration_data(invitation))
+    again = client.post(invitation_url(invitation), invitation_form_data(invitation))
 
     invitation.refresh_from_db()
     assert invitation.registration is None
@@ -429,7 +412,7 @@ def test_the_migration_marks_invitations_used_that_already_have_a_registration(c
 
     from django.apps import apps
 
-    client.post(invitation_url(invitation), registration_data(invitation))
+    client.post(invitation_url(invitation), invitation_form_data(invitation))
     registration = Registration.objects.get()
     Invitation.objects.update(used_at=None)  # as before the migration
 
@@ -445,7 +428,7 @@ def test_after_a_cancelled_registration_the_organisation_can_be_invited_again(
     admin_client_for, client, invitation, django_capture_on_commit_callbacks
 ):
     old_url = invitation_url(invitation)
-    client.post(old_url, registration_data(invitation))
+    client.post(old_url, invitation_form_data(invitation))
     registration_cancel(registration=Registration.objects.get(), actor=Actor.person())
     mail.outbox.clear()
 
@@ -468,7 +451,7 @@ def test_after_a_cancelled_registration_the_organisation_can_be_invited_again(
 def test_the_new_invitation_takes_up_the_cancelled_registration_again(
     client, invitation, django_capture_on_commit_callbacks, organiser
 ):
-    client.post(invitation_url(invitation), registration_data(invitation))
+    client.post(invitation_url(invitation), invitation_form_data(invitation))
     registration = Registration.objects.get()
     registration_cancel(registration=registration, actor=Actor.person())
     invitations_send(applications=[invitation.application], actor=Actor.organiser(organiser))
@@ -476,7 +459,7 @@ def test_the_new_invitation_takes_up_the_cancelled_registration_again(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            invitation_url(invitation), registration_data(invitation, attendance_mode="online")
+            invitation_url(invitation), invitation_form_data(invitation, attendance_mode="online")
         )
 
     assert response.status_code == 302
@@ -492,7 +475,7 @@ def test_the_new_invitation_takes_up_the_cancelled_registration_again(
 def test_an_organisation_registered_through_its_invitation_is_not_invited_again(
     admin_client_for, client, invitation, django_capture_on_commit_callbacks
 ):
-    client.post(invitation_url(invitation), registration_data(invitation))
+    client.post(invitation_url(invitation), invitation_form_data(invitation))
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -509,7 +492,7 @@ def test_an_organisation_registered_through_its_invitation_is_not_invited_again(
 
 
 def test_withdrawing_a_used_invitation_is_refused_naming_it(admin_client_for, client, invitation):
-    client.post(invitation_url(invitation), registration_data(invitation))
+    client.post(invitation_url(invitation), invitation_form_data(invitation))
 
     response = admin_client_for.post(
         reverse("admin:registrations_invitation_changelist"),
@@ -542,7 +525,7 @@ def test_an_address_already_registered_is_told_so_and_gets_its_private_link_by_e
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(invitation_url(invitation), registration_data(invitation))
+        response = client.post(invitation_url(invitation), invitation_form_data(invitation))
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -558,7 +541,7 @@ def test_an_address_already_registered_is_told_so_and_gets_its_private_link_by_e
 
 
 def test_a_used_link_says_so_without_claiming_nothing_was_registered(client, invitation):
-    client.post(invitation_url(invitation), registration_data(invitation))
+    client.post(invitation_url(invitation), invitation_form_data(invitation))
 
     response = client.get(invitation_url(invitation))
 

@@ -14,7 +14,13 @@ from registrations.services.survey import (
     survey_response_change,
     survey_response_withdraw,
 )
-from tests.factories import make_event, make_response, make_survey, survey_answer
+from tests.factories import (
+    make_event,
+    make_response,
+    make_survey,
+    survey_answer,
+    survey_change_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,21 +31,6 @@ def link(response):
 
 def withdraw_link(response):
     return reverse("registrations:survey_withdraw", kwargs={"token": response.token})
-
-
-def change_data(**overrides):
-    data = {
-        "first_name": "Anna",
-        "last_name": "Müller",
-        "organisation": "Cluster Łódź",
-        "organisation_type": "cluster",
-        "job_title": "Cluster manager",
-        "country": "PL",
-        "intent": "online",
-        "comment": "Travel budget was cut.",
-    }
-    data.update(overrides)
-    return {name: value for name, value in data.items() if value is not None}
 
 
 @pytest.fixture
@@ -81,7 +72,7 @@ def test_unknown_or_malformed_tokens_are_the_same_404(client, answer, token):
 
 
 def test_person_changes_their_intent(client, answer):
-    response = client.post(link(answer), change_data(intent="online"))
+    response = client.post(link(answer), survey_change_data(intent="online"))
 
     assert response.status_code == 302
     assert response["Location"] == link(answer)
@@ -97,7 +88,7 @@ def test_a_change_cannot_touch_the_email_token_or_consent(client, answer, settin
 
     client.post(
         link(answer),
-        change_data(
+        survey_change_data(
             email="someone.else@example.org",
             token="B" * 43,
             consent_version="0.0",
@@ -128,7 +119,7 @@ def test_a_change_cannot_touch_the_email_token_or_consent(client, answer, settin
 def test_a_bad_change_is_answered_on_its_field_and_changes_nothing(
     client, answer, overrides, field
 ):
-    response = client.post(link(answer), change_data(**overrides))
+    response = client.post(link(answer), survey_change_data(**overrides))
 
     assert response.status_code == 200
     assert response.context["form"].errors[field]
@@ -141,7 +132,7 @@ def test_an_intent_the_event_no_longer_offers_is_refused(client):
     online_only = make_event(format="online", venue="", city="", country="")
     answer = make_response(make_survey(online_only), intent="online")
 
-    response = client.post(link(answer), change_data(intent="on_site"))
+    response = client.post(link(answer), survey_change_data(intent="on_site"))
 
     assert response.status_code == 200
     assert response.context["form"].errors["intent"]
@@ -155,7 +146,7 @@ def test_when_the_survey_is_closed_the_answer_can_be_withdrawn_but_not_changed(
     survey_close(survey=answer.survey, actor=Actor.organiser(organiser))
 
     page = client.get(link(answer))
-    refused = client.post(link(answer), change_data(intent="online"))
+    refused = client.post(link(answer), survey_change_data(intent="online"))
 
     assert page.status_code == 200
     assert page.context["form"] is None

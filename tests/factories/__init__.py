@@ -14,6 +14,7 @@ from tests.factories.exports import make_registration, make_stored_application
 from tests.factories.matchmaking import (
     application_details,
     application_form_data,
+    invitation_form_data,
     make_application,
     make_call,
     sectors,
@@ -25,6 +26,7 @@ from tests.factories.surveys import (
     make_survey,
     make_survey_response,
     survey_answer,
+    survey_change_data,
     survey_form_data,
 )
 
@@ -34,6 +36,7 @@ __all__ = [
     "application_details",
     "application_form_data",
     "event_form_data",
+    "invitation_form_data",
     "make_application",
     "make_call",
     "make_event",
@@ -50,5 +53,6 @@ __all__ = [
     "registration_form_data",
     "sectors",
     "survey_answer",
+    "survey_change_data",
     "survey_form_data",
 ]

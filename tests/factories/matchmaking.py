@@ -103,3 +103,21 @@ def application_form_data(call: ApplicationCall, **overrides) -> dict:
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def invitation_form_data(invitation, **overrides) -> dict:
+    """A complete, valid POST of the registration form behind an invitation (every session)."""
+    sessions = invitation.application.event.sessions.all()
+    data = {
+        "first_name": "Łukasz",
+        "last_name": "Wójcik",
+        "organisation": "Klaster Łódź Innowacje",
+        "organisation_type": "cluster",
+        "job_title": "Cluster manager",
+        "country": "PL",
+        "attendance_mode": "online",
+        "sessions": [str(session.pk) for session in sessions],
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data

@@ -74,3 +74,19 @@ def survey_form_data(**overrides) -> dict:
     }
     data.update(overrides)
     return {name: value for name, value in data.items() if value is not None}
+
+
+def survey_change_data(**overrides) -> dict:
+    """A POST of the private survey page's change form; a None value leaves a field out."""
+    data = {
+        "first_name": "Anna",
+        "last_name": "Müller",
+        "organisation": "Cluster Łódź",
+        "organisation_type": "cluster",
+        "job_title": "Cluster manager",
+        "country": "PL",
+        "intent": "online",
+        "comment": "Travel budget was cut.",
+    }
+    data.update(overrides)
+    return {name: value for name, value in data.items() if value is not None}
