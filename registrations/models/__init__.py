@@ -22,10 +22,23 @@ from .matchmaking import (
     Sector,
     invitation_state_expression,
 )
+from .meetings import (
+    ACTIVE_REQUEST_STATUSES,
+    Meeting,
+    MeetingRequest,
+    MeetingRequestStatus,
+    MeetingRules,
+    MeetingSlot,
+    ParticipantProfile,
+    ScheduleRun,
+    ScheduleRunStatus,
+    ScheduleState,
+)
 from .registrations import Registration, RegistrationSource, RegistrationStatus
 from .surveys import InterestSurvey, SurveyResponse
 
 __all__ = [
+    "ACTIVE_REQUEST_STATUSES",
     "CONTACT_FIELDS",
     "ActionLogEntry",
     "ActorKind",
@@ -44,10 +57,19 @@ __all__ = [
     "InterestSurvey",
     "Invitation",
     "InvitationState",
+    "Meeting",
+    "MeetingRequest",
+    "MeetingRequestStatus",
+    "MeetingRules",
+    "MeetingSlot",
     "OrganisationType",
+    "ParticipantProfile",
     "Registration",
     "RegistrationSource",
     "RegistrationStatus",
+    "ScheduleRun",
+    "ScheduleRunStatus",
+    "ScheduleState",
     "Sector",
     "Session",
     "SessionKind",
