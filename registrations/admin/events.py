@@ -16,10 +16,20 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from registrations import selectors
+from registrations.agendas import schedule_grid
 from registrations.event_report import event_report
-from registrations.models import AttendanceMode, Event, InterestSurvey, Session
+from registrations.models import (
+    AttendanceMode,
+    Event,
+    InterestSurvey,
+    MeetingRules,
+    ScheduleRun,
+    ScheduleState,
+    Session,
+)
 from registrations.services.action_log import Actor
 from registrations.services.errors import ServiceError
+from registrations.services.meeting_schedule import schedule_build_request, schedule_publish
 from registrations.services.registration import (
     registration_close,
     registration_fill_free_seats,
@@ -162,6 +172,11 @@ class EventAdmin(EventsiteModelAdmin):
                 "<path:object_id>/report/",
                 view(self.report_view),
                 name="registrations_event_report",
+            ),
+            path(
+                "<path:object_id>/meetings/",
+                view(self.meeting_schedule_view),
+                name="registrations_event_meeting_schedule",
             ),
             *super().get_urls(),
         ]
@@ -327,6 +342,9 @@ class EventAdmin(EventsiteModelAdmin):
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         context["may_view_report"] = obj is not None and self.may_view_report(request, obj)
+        context["has_meetings"] = (
+            obj is not None and MeetingRules.objects.filter(event_id=obj.pk).exists()
+        )
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def report_view(self, request, object_id):
@@ -346,6 +364,47 @@ class EventAdmin(EventsiteModelAdmin):
             ),
         }
         return TemplateResponse(request, "admin/registrations/event/report.html", context)
+
+    def meeting_schedule_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The meeting schedule: its last build, the grid, and the build and publish buttons."""
+        event = self.get_object(request, unquote(object_id))
+        if event is None:
+            raise Http404
+        if not self.has_view_permission(request, event):
+            raise PermissionDenied
+        rules = MeetingRules.objects.filter(event=event).first()
+        if rules is None:
+            raise Http404
+        if request.method == "POST":
+            if not self.has_change_permission(request, event):
+                raise PermissionDenied
+            actor = Actor.organiser(request.user)
+            try:
+                if request.POST.get("build"):
+                    schedule_build_request(event=event, actor=actor)
+                    messages.success(
+                        request, _("The schedule is being built; this page shows how far.")
+                    )
+                elif state := request.POST.get("publish"):
+                    schedule_publish(event=event, state=ScheduleState(state), actor=actor)
+                    messages.success(
+                        request, _("Published; every participant is being emailed its agenda.")
+                    )
+            except (ServiceError, ValueError) as error:
+                messages.error(request, str(getattr(error, "message", error)))
+            return redirect("admin:registrations_event_meeting_schedule", event.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": event,
+            "event": event,
+            "rules": rules,
+            "title": _("Meeting schedule: %(event)s") % {"event": event},
+            "last_run": ScheduleRun.objects.filter(event=event).first(),
+            "grid": schedule_grid(event),
+            "states": [ScheduleState.PRELIMINARY, ScheduleState.FINAL],
+        }
+        return TemplateResponse(request, "admin/registrations/event/meeting_schedule.html", context)
 
 
 def _in_event_zone(event: Event, when) -> str:
