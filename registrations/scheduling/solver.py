@@ -27,9 +27,12 @@ from registrations.scheduling.placing import fixed_placements, unplaced_reasons
 
 # Parameters measured on a 2-core machine (bench/meeting_schedule.py). Stages 1 and 2 are
 # decided by the LP: one worker with the fuller linearisation proves the 2020 scale in about
-# half a second, where a portfolio of 4 or 8 workers takes several. Stage 3 is won by large
-# neighbourhood search (the LP gives no useful bound on idle slots): 2 workers, one per core.
+# half a second, where a portfolio of 4 or 8 workers takes several; on large models (10x scale)
+# that lone worker is still at the root LP when time runs out, so two workers share the cores.
+# Stage 3 is won by large neighbourhood search (the LP gives no useful bound on idle slots).
 PROVING: dict[str, int] = {"num_workers": 1, "linearization_level": 2}
+PROVING_LARGE: dict[str, int] = {"num_workers": 2, "linearization_level": 2}
+LARGE = 20_000  # boolean placement variables
 SEARCHING: dict[str, int] = {"num_workers": 2}
 
 # The share of the time left that stages 1 and 2 may take at most; stage 3 gets the rest.
@@ -176,7 +179,13 @@ def _run(
         for var, value in _agenda_hint(instance, built, hint):
             model.add_hint(var, value)
     solver = cp_model.CpSolver()
-    for name, setting in (SEARCHING if instance is not None else PROVING).items():
+    if instance is not None:
+        settings = SEARCHING
+    elif len(built.x) <= LARGE:
+        settings = PROVING
+    else:
+        settings = PROVING_LARGE
+    for name, setting in settings.items():
         setattr(solver.parameters, name, setting)
     solver.parameters.max_time_in_seconds = max(0.05, (deadline - time.perf_counter()) * share)
     status = solver.solve(model)
