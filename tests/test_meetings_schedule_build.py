@@ -225,3 +225,19 @@ def test_the_admin_page_builds_shows_the_grid_and_publishes(
         reverse("admin:registrations_event_change", args=[meeting_event.pk])
     ).content.decode()
     assert url in change_page
+
+
+def test_meetings_fixed_by_hand_that_clash_fail_the_build_with_the_reason(
+    meeting_event, four, organiser, django_capture_on_commit_callbacks
+):
+    slot = MeetingSlot.objects.first()
+    accepted_meeting(four[0], four[1], slot=slot, fixed_by_hand=True)
+    accepted_meeting(four[0], four[2], slot=slot, fixed_by_hand=True)  # Järvenpää twice at once
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = build(meeting_event, organiser)
+
+    run.refresh_from_db()
+    assert run.status == ScheduleRunStatus.FAILED
+    assert run.problems
+    assert run.finished_at is not None

@@ -25,7 +25,13 @@ from registrations.models import (
     ScheduleRunStatus,
     ScheduleState,
 )
-from registrations.scheduling.instance import Instance, MeetingToPlace, Schedule, Slot
+from registrations.scheduling.instance import (
+    FixedMeetingsConflict,
+    Instance,
+    MeetingToPlace,
+    Schedule,
+    Slot,
+)
 from registrations.scheduling.solver import solve
 from registrations.scheduling.validator import validate
 from registrations.tasks.meetings import enqueue_agenda_emails, enqueue_schedule_build
@@ -110,16 +116,36 @@ def schedule_run_progress(*, run: ScheduleRun, message: str) -> None:
 def schedule_build(
     *, run: ScheduleRun, time_limit_seconds: float = SOLVER_TIME_LIMIT_SECONDS
 ) -> ScheduleRun:
-    """The worker's part: solve, validate, then store the placements (a valid result only)."""
+    """The worker's part: solve, validate, then store the placements (a valid result only).
+
+    Whatever goes wrong, the run ends as failed with the reason, never left running.
+    """
     ScheduleRun.objects.filter(pk=run.pk).update(status=ScheduleRunStatus.RUNNING)
     instance, _meetings = schedule_instance(run.event)
-    schedule = solve(
-        instance,
-        time_limit_seconds=time_limit_seconds,
-        progress=lambda message: schedule_run_progress(run=run, message=message),
-    )
+    try:
+        schedule = solve(
+            instance,
+            time_limit_seconds=time_limit_seconds,
+            progress=lambda message: schedule_run_progress(run=run, message=message),
+        )
+    except FixedMeetingsConflict as conflict:
+        return _fail(run=run, problems=conflict.problems)
+    except Exception:
+        _fail(run=run, problems=[_("The solver stopped with an error; see the worker's log.")])
+        raise
     problems = validate(instance, schedule.placements)
     return _store(run=run, schedule=schedule, problems=problems)
+
+
+def _fail(*, run: ScheduleRun, problems: list[str]) -> ScheduleRun:
+    ScheduleRun.objects.filter(pk=run.pk).update(
+        status=ScheduleRunStatus.FAILED,
+        problems=problems,
+        progress=_("Nothing changed."),
+        finished_at=timezone.now(),
+    )
+    run.refresh_from_db()
+    return run
 
 
 @transaction.atomic
