@@ -19,6 +19,12 @@ from tests.factories.matchmaking import (
     make_call,
     sectors,
 )
+from tests.factories.meetings import (
+    make_invited_registration,
+    make_meeting_event,
+    make_participant,
+    make_slots,
+)
 from tests.factories.people import PEOPLE, person
 from tests.factories.registrations import register, registrant, registration_form_data
 from tests.factories.surveys import (
@@ -40,10 +46,14 @@ __all__ = [
     "make_application",
     "make_call",
     "make_event",
+    "make_invited_registration",
+    "make_meeting_event",
     "make_open_event",
+    "make_participant",
     "make_registration",
     "make_response",
     "make_session",
+    "make_slots",
     "make_stored_application",
     "make_survey",
     "make_survey_response",
