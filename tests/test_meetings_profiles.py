@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.http import Http404
 
-from registrations import meeting_selectors
+from registrations import selectors
 from registrations.models import (
     ActionLogEntry,
     ActorKind,
@@ -197,7 +197,7 @@ def test_taking_the_profile_out_of_the_catalogue(event):
         profile=profile, details=details_of(profile, is_listed=False), actor=PERSON
     )
 
-    assert list(meeting_selectors.listed_participants(event=event)) == []
+    assert list(selectors.listed_participants(event=event)) == []
 
 
 @pytest.mark.parametrize(
@@ -256,7 +256,7 @@ def test_no_change_once_the_meetings_are_called_off(event):
 def test_the_private_link_finds_the_profile(event):
     profile = make_participant(event)
 
-    assert meeting_selectors.participant_by_token(profile.registration.token) == profile
+    assert selectors.participant_by_token(profile.registration.token) == profile
 
 
 @pytest.mark.parametrize("token", ["x" * 43, "not a token", "a\x00" * 20, ""])
@@ -264,7 +264,7 @@ def test_an_unknown_or_malformed_link_is_404(event, token):
     make_participant(event)
 
     with pytest.raises(Http404):
-        meeting_selectors.participant_by_token(token)
+        selectors.participant_by_token(token)
 
 
 def test_a_registration_without_a_profile_yet_or_cancelled_is_404(event):
@@ -274,7 +274,7 @@ def test_a_registration_without_a_profile_yet_or_cancelled_is_404(event):
 
     for registration in (without, cancelled):
         with pytest.raises(Http404):
-            meeting_selectors.participant_by_token(registration.token)
+            selectors.participant_by_token(registration.token)
 
 
 # The catalogue ------------------------------------------------------------------------------
@@ -291,8 +291,8 @@ def test_the_catalogue_lists_only_listed_confirmed_participants_of_the_event(eve
     registration_cancel(registration=gone.registration, actor=PERSON)
     make_participant(make_meeting_event(), organisation="Another Event's Cluster")
 
-    assert names(meeting_selectors.listed_participants(event=event)) == ["Järvenpää Health Tech"]
-    assert list(meeting_selectors.listed_participants(event=event, exclude=listed)) == []
+    assert names(selectors.listed_participants(event=event)) == ["Järvenpää Health Tech"]
+    assert list(selectors.listed_participants(event=event, exclude=listed)) == []
 
 
 @pytest.fixture
@@ -327,7 +327,7 @@ def catalogue(event):
 
 
 def test_the_catalogue_is_in_the_order_of_the_names(catalogue):
-    assert names(meeting_selectors.listed_participants(event=catalogue)) == [
+    assert names(selectors.listed_participants(event=catalogue)) == [
         "Cluster Müller Automotive",
         "Järvenpää Health Tech",
         "Klaster Łódź Innowacje",
@@ -348,7 +348,7 @@ def test_the_catalogue_filters(catalogue, filters, expected):
     if "sector" in filters:
         filters["sector"] = sectors(filters["sector"])[0]
 
-    assert names(meeting_selectors.listed_participants(event=catalogue, **filters)) == expected
+    assert names(selectors.listed_participants(event=catalogue, **filters)) == expected
 
 
 @pytest.mark.parametrize(
@@ -363,13 +363,13 @@ def test_the_catalogue_filters(catalogue, filters, expected):
     ],
 )
 def test_the_catalogue_searches_offers_seeks_and_description(catalogue, text, expected):
-    found = names(meeting_selectors.listed_participants(event=catalogue, text=text))
+    found = names(selectors.listed_participants(event=catalogue, text=text))
 
     assert sorted(found) == expected
 
 
 def test_search_and_filters_combine(catalogue):
-    found = meeting_selectors.listed_participants(event=catalogue, text="robotics", country="PL")
+    found = selectors.listed_participants(event=catalogue, text="robotics", country="PL")
 
     assert names(found) == ["Klaster Łódź Innowacje"]
 
@@ -377,8 +377,8 @@ def test_search_and_filters_combine(catalogue):
 def test_the_search_does_not_look_at_names_or_unlisted_profiles(catalogue):
     make_participant(catalogue, listed=False, offers="Robotics for everyone.")
 
-    assert names(meeting_selectors.listed_participants(event=catalogue, text="Müller")) == []
-    assert len(meeting_selectors.listed_participants(event=catalogue, text="robotics")) == 2
+    assert names(selectors.listed_participants(event=catalogue, text="Müller")) == []
+    assert len(selectors.listed_participants(event=catalogue, text="robotics")) == 2
 
 
 @pytest.mark.postgres
@@ -386,7 +386,7 @@ def test_on_postgresql_the_search_knows_word_forms_and_ranks(on_postgresql, cata
     """Text search, not substring matching: "robot" finds "robotics", "partner" finds
     "partners"; the profile that says it more often comes first."""
     assert connection.vendor == "postgresql"
-    search = meeting_selectors.listed_participants
+    search = selectors.listed_participants
     assert sorted(names(search(event=catalogue, text="partner"))) == [
         "Cluster Müller Automotive",
         "Järvenpää Health Tech",
@@ -397,10 +397,10 @@ def test_on_postgresql_the_search_knows_word_forms_and_ranks(on_postgresql, cata
         organisation="Ó Briain Marine Robotics",
         offers="Robotics, underwater robotics and robotics training.",
     )
-    found = names(meeting_selectors.listed_participants(event=catalogue, text="robotics"))
+    found = names(selectors.listed_participants(event=catalogue, text="robotics"))
     assert found[0] == "Ó Briain Marine Robotics"
     assert len(found) == 3
-    quoted = meeting_selectors.listed_participants(event=catalogue, text='"smart textiles"')
+    quoted = selectors.listed_participants(event=catalogue, text='"smart textiles"')
     assert names(quoted) == ["Klaster Łódź Innowacje"]
     # Odd input is a query, never a syntax error.
-    assert list(meeting_selectors.listed_participants(event=catalogue, text="& | ! :*")) == []
+    assert list(selectors.listed_participants(event=catalogue, text="& | ! :*")) == []

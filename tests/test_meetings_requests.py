@@ -10,7 +10,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from registrations import meeting_selectors
+from registrations import selectors
 from registrations.emails import absolute_url
 from registrations.models import (
     ActionLogEntry,
@@ -187,7 +187,7 @@ def test_the_limit_counts_pending_and_accepted_requests_sent(event, aino, lukasz
     accept(send(aino, lukasz))
     send(aino, anna)
     send(others[0], aino)  # received requests do not count
-    assert meeting_selectors.sent_request_count(aino) == 2
+    assert selectors.sent_request_count(aino) == 2
     before = stored()
 
     with pytest.raises(ServiceError, match="the most this event allows") as refusal:
@@ -206,7 +206,7 @@ def test_a_declined_or_withdrawn_request_no_longer_counts(event, aino, lukasz, a
 
     third = send(aino, lukasz)
 
-    assert meeting_selectors.sent_request_count(aino) == 1
+    assert selectors.sent_request_count(aino) == 1
     assert third.status == MeetingRequestStatus.PENDING
 
 
@@ -320,14 +320,14 @@ def test_a_duplicate_that_slips_past_the_check_is_answered_the_same(aino, lukasz
     """A twin request committed between the check and the insert: the database's constraint
     refuses the insert, and the person reads the same words."""
     send(lukasz, aino)
-    real = meeting_selectors.active_request_between
+    real = selectors.active_request_between
     calls = []
 
     def missed_once(first, second):
         calls.append(1)
         return None if len(calls) == 1 else real(first, second)
 
-    monkeypatch.setattr(meeting_selectors, "active_request_between", missed_once)
+    monkeypatch.setattr(selectors, "active_request_between", missed_once)
     before = stored()
 
     with pytest.raises(DuplicateRequest, match="has already asked you for a meeting"):
@@ -600,8 +600,8 @@ def test_both_sides_see_all_their_requests_with_the_other_side_and_state(aino, l
     from_anna = send(anna, aino)
     accept(from_anna)
 
-    seen_by_aino = meeting_selectors.requests_of(aino)
-    seen_by_lukasz = meeting_selectors.requests_of(lukasz)
+    seen_by_aino = selectors.requests_of(aino)
+    seen_by_lukasz = selectors.requests_of(lukasz)
 
     assert [(row.request, row.sent, row.other, row.status) for row in seen_by_aino] == [
         (from_anna, False, anna, MeetingRequestStatus.ACCEPTED),
@@ -684,14 +684,14 @@ def plain_read_of_the_rules(event_id):
 @pytest.fixture
 def slow_count(monkeypatch):
     """Widen the window between counting the requests sent and storing the new one."""
-    real = meeting_selectors.sent_request_count
+    real = selectors.sent_request_count
 
     def slowed(profile):
         answer = real(profile)
         time.sleep(0.05)
         return answer
 
-    monkeypatch.setattr(meeting_selectors, "sent_request_count", slowed)
+    monkeypatch.setattr(selectors, "sent_request_count", slowed)
 
 
 @pytest.fixture
@@ -735,7 +735,7 @@ def test_eight_requests_at_once_with_a_limit_of_three_store_three(on_postgresql,
 @pytest.mark.django_db(transaction=True)
 def test_control_without_the_lock_the_limit_is_overrun(on_postgresql, slow_count, monkeypatch):
     """Shows the test above can fail: the lock on the rules is what keeps the limit."""
-    monkeypatch.setattr(service, "lock_meeting_rules", plain_read_of_the_rules)
+    monkeypatch.setattr(service, "lock_rules", plain_read_of_the_rules)
     event = make_meeting_event(requests_per_participant=3)
     aino = make_participant(event)
     receivers = [make_participant(event) for _ in range(8)]
@@ -801,7 +801,7 @@ def test_control_without_the_lock_both_take_the_last_room(
     on_postgresql, slow_slot_check, monkeypatch
 ):
     """Shows the test above can fail: the lock on the rules is what keeps the rooms limit."""
-    monkeypatch.setattr(service, "lock_meeting_rules", plain_read_of_the_rules)
+    monkeypatch.setattr(service, "lock_rules", plain_read_of_the_rules)
     slot, first, second = two_requests_for_the_last_room()
 
     accepting_at_once(slot, first, second)

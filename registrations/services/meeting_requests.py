@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from registrations import meeting_selectors
+from registrations import selectors
 from registrations.emails import absolute_url, send_templated_email_on_commit
 from registrations.models import (
     Event,
@@ -36,7 +36,8 @@ from registrations.models import (
 
 from .action_log import Actor, field_changes, log_action, snapshot
 from .errors import ServiceError, TransitionRefused
-from .participants import MeetingsNotSetUp, check_participant, meeting_rules_of
+from .meeting_slots import lock_rules
+from .participants import check_participant, meeting_rules_of
 
 MESSAGE_LIMIT = 500
 LOGGED_FIELDS = ["status"]
@@ -48,24 +49,6 @@ class SlotTaken(ServiceError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, field="slot")
-
-
-def lock_meeting_rules(event_id: int) -> MeetingRules:
-    """Lock the event's meeting rules until the transaction ends: the one place where request
-    counts and free slots are serialised.
-
-    A module-level function on purpose: the concurrency control tests replace it with a plain
-    read to show that without it the limit and the last slot are overrun.
-    """
-    rules = (
-        MeetingRules.objects.select_for_update(of=("self",))
-        .select_related("event")
-        .filter(event_id=event_id)
-        .first()
-    )
-    if rules is None:
-        raise MeetingsNotSetUp()
-    return rules
 
 
 def _participant(profile: ParticipantProfile) -> ParticipantProfile:
@@ -124,7 +107,7 @@ class DuplicateRequest(ServiceError):
     def between(
         cls, sender: ParticipantProfile, receiver: ParticipantProfile
     ) -> "DuplicateRequest":
-        existing = meeting_selectors.active_request_between(sender, receiver)
+        existing = selectors.active_request_between(sender, receiver)
         name = {"name": _name(receiver)}
         if existing is not None and existing.status == MeetingRequestStatus.ACCEPTED:
             return cls(_("You already have a meeting with %(name)s.") % name)
@@ -174,7 +157,7 @@ def _send_refusal(
 def _check_limit(rules: MeetingRules, sender: ParticipantProfile) -> None:
     """Called under the rules' lock."""
     limit = rules.requests_per_participant
-    if meeting_selectors.sent_request_count(sender) >= limit:
+    if selectors.sent_request_count(sender) >= limit:
         raise ServiceError(
             ngettext(
                 "You have already sent %(limit)s meeting request, the most this event allows.",
@@ -208,10 +191,10 @@ def meeting_request_send(
     if refusal := _send_refusal(rules, sender, receiver, message):
         raise refusal
     _check_not_over(rules.event, now)
-    if meeting_selectors.active_request_between(sender, receiver) is not None:
+    if selectors.active_request_between(sender, receiver) is not None:
         raise DuplicateRequest.between(sender, receiver)
 
-    rules = lock_meeting_rules(rules.event_id)
+    rules = lock_rules(rules.event_id)
     if rules.schedule_state == ScheduleState.FINAL:  # finalised a moment ago
         raise TransitionRefused(_("The meeting schedule is final, so no new requests can be sent."))
     _check_limit(rules, sender)
@@ -356,7 +339,7 @@ def meeting_request_accept(
     """The organisation asked agrees to meet: in `slot` if it picks a free time, else the
     schedule places the meeting later. The sender is emailed."""
     now = now or timezone.now()
-    rules = lock_meeting_rules(request.event_id)
+    rules = lock_rules(request.event_id)
     request = _lock_request(request)
     _check_answerer(request, by)
     _check_not_over(rules.event, now)

@@ -32,18 +32,26 @@ from registrations.models import (
 
 from .action_log import Actor, field_changes, log_action, snapshot
 from .errors import InvalidInput, ServiceError, TransitionRefused
+from .participants import MeetingsNotSetUp
 
 
 def lock_rules(event_id: int) -> MeetingRules:
     """Lock the event's meeting rules until the transaction ends: the event-level row every
     change of its slots, availability and placed meetings takes first.
 
-    A module-level function on purpose: the concurrency control test replaces it with a plain
-    read to show that without it the last free room is given twice.
+    Meeting requests take it too (their limit, a time picked when accepting), and so does the
+    schedule builder. A module-level function on purpose: the concurrency control tests replace
+    it with a plain read to show that without it the last free room is given twice and the
+    request limit is overrun.
     """
-    rules = MeetingRules.objects.select_for_update().filter(event_id=event_id).first()
+    rules = (
+        MeetingRules.objects.select_for_update(of=("self",))
+        .select_related("event")
+        .filter(event_id=event_id)
+        .first()
+    )
     if rules is None:
-        raise ServiceError(
+        raise MeetingsNotSetUp(
             _(
                 "This event has no meeting rules yet: set them up first (meeting length, breaks "
                 "and rooms)."
