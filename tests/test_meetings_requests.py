@@ -828,3 +828,47 @@ def test_one_participant_accepting_two_meetings_into_one_time_at_once_gets_one(
     ]
     assert Meeting.objects.filter(slot=slot).count() == 1
     assert connection.vendor == "postgresql"
+
+
+# A participant whose registration ends ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_cancelling_a_registration_ends_its_meetings_and_tells_the_other_sides(
+    django_capture_on_commit_callbacks,
+):
+    event = make_meeting_event()
+    leaving = make_participant(event, organisation="Järvenpää Battery Cluster ry")
+    agreed = make_participant(event, organisation="Klaster Łódź Tekstylia")
+    asking = make_participant(event, organisation="Cluster Açores Mar")
+    asked = make_participant(event, organisation="Berlin Digital Health e.V.")
+    meeting = meeting_request_send(
+        sender=leaving, receiver=agreed, message="", actor=Actor.person()
+    )
+    meeting_request_accept(request=meeting, by=agreed, actor=Actor.person())
+    waiting_for_us = meeting_request_send(
+        sender=asking, receiver=leaving, message="", actor=Actor.person()
+    )
+    ours = meeting_request_send(sender=leaving, receiver=asked, message="", actor=Actor.person())
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration=leaving.registration, actor=Actor.person())
+
+    statuses = {
+        request.pk: request.status
+        for request in MeetingRequest.objects.filter(
+            pk__in=[meeting.pk, waiting_for_us.pk, ours.pk]
+        )
+    }
+    assert statuses == {
+        meeting.pk: MeetingRequestStatus.CANCELLED,
+        waiting_for_us.pk: MeetingRequestStatus.DECLINED,
+        ours.pk: MeetingRequestStatus.CANCELLED,
+    }
+    assert not Meeting.objects.filter(request=meeting).exists()
+    leaving.refresh_from_db()
+    assert leaving.is_listed is False
+    told = {message.to[0] for message in mail.outbox}
+    for other in (agreed, asking, asked):
+        assert other.registration.email in told

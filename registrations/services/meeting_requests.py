@@ -457,6 +457,36 @@ def meeting_cancel(
     return request
 
 
+def participant_leave_meetings(
+    *, profile: ParticipantProfile, actor: Actor, now: datetime | None = None
+) -> int:
+    """A participant whose registration ends: its agreed meetings are cancelled and its waiting
+    requests called off (each other side is told), and it leaves the catalogue. Returns how
+    many requests ended. Runs inside the cancelling service's transaction."""
+    ended = 0
+    for row in selectors.requests_of(profile):
+        if row.status == MeetingRequestStatus.ACCEPTED:
+            meeting_cancel(request=row.request, by=profile, actor=actor, now=now)
+        elif row.status == MeetingRequestStatus.PENDING and row.sent:
+            meeting_request_withdraw(request=row.request, by=profile, actor=actor, now=now)
+        elif row.status == MeetingRequestStatus.PENDING:
+            meeting_request_decline(request=row.request, by=profile, actor=actor, now=now)
+        else:
+            continue
+        ended += 1
+    if profile.is_listed:
+        profile.is_listed = False
+        profile.save(update_fields=["is_listed", "updated_at"])
+        log_action(
+            subject=profile,
+            event=profile.registration.event,
+            action="left the catalogue",
+            actor=actor,
+            changes={"is_listed": [True, False]},
+        )
+    return ended
+
+
 # Email ---------------------------------------------------------------------------------------
 
 

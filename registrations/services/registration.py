@@ -24,6 +24,7 @@ from registrations.models import (
     ActionLogEntry,
     AttendanceMode,
     Event,
+    ParticipantProfile,
     Registration,
     RegistrationSource,
     RegistrationStatus,
@@ -37,6 +38,7 @@ from registrations.tasks.registration import (
 
 from .action_log import Actor, field_changes, log_action, snapshot
 from .errors import AlreadyEntered, RegistrationClosed, ServiceError, TransitionRefused
+from .meeting_requests import participant_leave_meetings
 from .private_links import email_private_link, emails_private_link_again
 
 logger = logging.getLogger(__name__)
@@ -486,6 +488,9 @@ def registration_cancel(
     registration.cancelled_at = now
     _save_and_log(registration, before=before, action="cancelled", actor=actor)
     _email(registration, "registration_cancelled")
+    profile = ParticipantProfile.objects.filter(registration=registration).first()
+    if profile is not None:  # a matchmaking participant: its meetings end with it
+        participant_leave_meetings(profile=profile, actor=actor, now=now)
     if was_confirmed:
         _promote_first_in_line(event, registration.attendance_mode, now)
     return registration
