@@ -58,18 +58,45 @@ def agenda_of(profile: ParticipantProfile) -> list[AgendaItem]:
     return items
 
 
+def _calendar(method: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", "-//eventsite//European cluster events//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", method)
+    return calendar
+
+
+def _meeting_uid(meeting_id: int, profile: ParticipantProfile) -> str:
+    """The same entry in the same participant's calendar, whichever file brings it."""
+    return f"meeting-{meeting_id}-{profile.pk}@eventsite"
+
+
+def meeting_cancellation_calendar(
+    profile: ParticipantProfile, *, meeting_id: int, start: datetime, end: datetime, partner: str
+) -> bytes:
+    """A calendar file that removes a cancelled meeting's entry from the participant's calendar."""
+    calendar = _calendar("CANCEL")
+    entry = CalendarEvent()
+    entry.add("uid", _meeting_uid(meeting_id, profile))
+    entry.add("sequence", int(timezone.now().timestamp()))
+    entry.add("dtstamp", timezone.now())
+    entry.add("dtstart", start)
+    entry.add("dtend", end)
+    entry.add("summary", f"Cancelled: meeting with {partner}")
+    entry.add("status", "CANCELLED")
+    calendar.add_component(entry)
+    return calendar.to_ical()
+
+
 def agenda_calendar(profile: ParticipantProfile, items: list[AgendaItem]) -> bytes:
     """One calendar entry per meeting, with a stable UID: a later file updates the same entries
     (its SEQUENCE is higher), and a meeting no longer on the agenda is sent as cancelled."""
     event = profile.registration.event
-    calendar = Calendar()
-    calendar.add("prodid", "-//eventsite//European cluster events//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar = _calendar("PUBLISH")
     sequence = int(timezone.now().timestamp())
     for item in items:
         entry = CalendarEvent()
-        entry.add("uid", f"meeting-{item.meeting_id}-{profile.pk}@eventsite")
+        entry.add("uid", _meeting_uid(item.meeting_id, profile))
         entry.add("sequence", sequence)
         entry.add("dtstamp", timezone.now())
         entry.add("dtstart", item.start.astimezone(event.tzinfo))

@@ -24,6 +24,7 @@ from registrations.models import (
 from registrations.scheduling.validator import validate
 from registrations.services.action_log import Actor
 from registrations.services.errors import TransitionRefused
+from registrations.services.meeting_requests import meeting_cancel
 from registrations.services.meeting_schedule import (
     schedule_build_request,
     schedule_instance,
@@ -241,3 +242,29 @@ def test_meetings_fixed_by_hand_that_clash_fail_the_build_with_the_reason(
     assert run.status == ScheduleRunStatus.FAILED
     assert run.problems
     assert run.finished_at is not None
+
+
+def test_a_meeting_cancelled_after_publishing_is_taken_off_the_other_sides_calendar(
+    meeting_event, four, organiser, django_capture_on_commit_callbacks
+):
+    meeting = accepted_meeting(four[0], four[1])
+    with django_capture_on_commit_callbacks(execute=True):
+        build(meeting_event, organiser)
+        schedule_publish(
+            event=meeting_event, state=ScheduleState.PRELIMINARY, actor=Actor.organiser(organiser)
+        )
+    (agenda,) = [
+        m for m in mail.outbox if m.to[0] == "lukasz@tekstylia.example.pl" and "agenda" in m.subject
+    ]
+    (published,) = [a[1] for a in agenda.attachments if a[0].endswith(".ics")]
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_cancel(request=meeting.request, by=four[0], actor=Actor.person())
+
+    (told,) = mail.outbox
+    assert told.to == ["lukasz@tekstylia.example.pl"]
+    (cancellation,) = [a[1] for a in told.attachments if a[0].endswith(".ics")]
+    uid = f"UID:meeting-{meeting.pk}-{four[1].pk}@eventsite"
+    assert uid in published and uid in cancellation
+    assert "METHOD:CANCEL" in cancellation and "STATUS:CANCELLED" in cancellation

@@ -11,6 +11,7 @@ the same words when a twin request wins the race.
 """
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,7 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from registrations import selectors
-from registrations.emails import absolute_url, send_templated_email_on_commit
+from registrations.agendas import meeting_cancellation_calendar
+from registrations.emails import Attachment, absolute_url, send_templated_email_on_commit
 from registrations.models import (
     Event,
     Meeting,
@@ -439,7 +441,7 @@ def meeting_cancel(
     meeting = (
         Meeting.objects.select_for_update(of=("self",)).select_related("slot").get(request=request)
     )
-    slot = meeting.slot
+    slot, meeting_id = meeting.slot, meeting.pk
     before = snapshot(request, LOGGED_FIELDS)
     request.status = MeetingRequestStatus.CANCELLED
     request.cancelled_at = now
@@ -453,7 +455,13 @@ def meeting_cancel(
         changes={**field_changes(before, request), "slot": [str(slot) if slot else None, None]},
     )
     other = request.receiver if by.pk == request.sender_id else request.sender
-    _mail(request, to=other, template="meeting_cancelled", slot=slot)
+    attachments = []
+    if slot is not None:  # an entry of its agenda's calendar file: this one removes it
+        calendar = meeting_cancellation_calendar(
+            other, meeting_id=meeting_id, start=slot.start, end=slot.end, partner=_name(by)
+        )
+        attachments.append(Attachment("cancelled-meeting.ics", calendar, "text/calendar"))
+    _mail(request, to=other, template="meeting_cancelled", attachments=attachments, slot=slot)
     return request
 
 
@@ -497,7 +505,12 @@ class _Sides:
 
 
 def _mail(
-    request: MeetingRequest, *, to: ParticipantProfile, template: str, **context: object
+    request: MeetingRequest,
+    *,
+    to: ParticipantProfile,
+    template: str,
+    attachments: Sequence[Attachment] = (),
+    **context: object,
 ) -> None:
     """One side's mail, with its own private link; rendered now, sent after commit."""
     sides = (
@@ -519,4 +532,5 @@ def _mail(
             "manage_url": absolute_url(registration.private_path()),
             **context,
         },
+        attachments=attachments,
     )
