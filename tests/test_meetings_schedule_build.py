@@ -250,6 +250,7 @@ def test_a_meeting_cancelled_after_publishing_is_taken_off_the_other_sides_calen
     meeting = accepted_meeting(four[0], four[1])
     with django_capture_on_commit_callbacks(execute=True):
         build(meeting_event, organiser)
+    with django_capture_on_commit_callbacks(execute=True):
         schedule_publish(
             event=meeting_event, state=ScheduleState.PRELIMINARY, actor=Actor.organiser(organiser)
         )
