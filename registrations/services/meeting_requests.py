@@ -38,7 +38,7 @@ from registrations.models import (
 
 from .action_log import Actor, field_changes, log_action, snapshot
 from .errors import ServiceError, TransitionRefused
-from .meeting_slots import lock_rules
+from .meeting_slots import agendas_changed, lock_rules
 from .participants import check_participant, meeting_rules_of
 
 MESSAGE_LIMIT = 500
@@ -356,6 +356,8 @@ def meeting_request_accept(
         check_slot(rules=rules, slot=slot, request=request, by=request.receiver)
     meeting = _agree(request, rules=rules, actor=actor, now=now, action="accepted", slot=slot)
     _mail(request, to=request.sender, template="meeting_request_accepted", meeting=meeting)
+    if slot is not None:
+        agendas_changed(rules=rules, profile_ids=[request.sender_id, request.receiver_id])
     return meeting
 
 

@@ -38,7 +38,7 @@ from registrations.tasks.meetings import enqueue_agenda_emails, enqueue_schedule
 
 from .action_log import Actor, log_action
 from .errors import TransitionRefused
-from .meeting_slots import lock_rules
+from .meeting_slots import agendas_changed, lock_rules
 
 SOLVER_TIME_LIMIT_SECONDS = 20.0
 
@@ -189,10 +189,7 @@ def _store(*, run: ScheduleRun, schedule: Schedule, problems: list[str]) -> Sche
         actor=Actor.system("schedule builder"),
         changes={"placed": [None, schedule.figures.placed]},
     )
-    if moved and rules.schedule_state != ScheduleState.DRAFT:
-        transaction.on_commit(
-            lambda: enqueue_agenda_emails(event_id=event.pk, profile_ids=sorted(moved))
-        )
+    agendas_changed(rules=rules, profile_ids=moved)
     return run
 
 

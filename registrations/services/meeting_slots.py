@@ -29,6 +29,7 @@ from registrations.models import (
     Session,
     SessionKind,
 )
+from registrations.tasks.meetings import enqueue_agenda_emails
 
 from .action_log import Actor, field_changes, log_action, snapshot
 from .errors import InvalidInput, ServiceError, TransitionRefused
@@ -58,6 +59,16 @@ def lock_rules(event_id: int) -> MeetingRules:
             )
         )
     return rules
+
+
+def agendas_changed(*, rules: MeetingRules, profile_ids: Collection[int]) -> None:
+    """Once the schedule is published, these participants get their changed agenda (after
+    commit): the same calendar entries, updated."""
+    if rules.schedule_state != ScheduleState.DRAFT and profile_ids:
+        ids = sorted(set(profile_ids))
+        transaction.on_commit(
+            lambda: enqueue_agenda_emails(event_id=rules.event_id, profile_ids=ids)
+        )
 
 
 def _slot_words(slot: MeetingSlot) -> str:
@@ -537,6 +548,9 @@ def meeting_place_by_hand(*, meeting: Meeting, slot: MeetingSlot, actor: Actor) 
         actor=actor,
         changes=field_changes(before, meeting),
     )
+    if before["slot"] != str(slot):
+        request = meeting.request
+        agendas_changed(rules=rules, profile_ids=[request.sender_id, request.receiver_id])
     return meeting
 
 
