@@ -4,6 +4,9 @@ Each kind reads its rows with one query (`values_list` iterated in chunks, a ser
 cursor on PostgreSQL), so memory stays flat whatever the number of rows. Sessions and sectors
 come as comma-joined ids from a correlated subquery; their names and order come from a small
 lookup loaded once per export. Columns are documented in README.md ("CSV exports").
+
+Kinds: survey responses, registrations, expressions of interest (applications) and the meeting
+schedule (one row per agreed meeting, with its two organisations and its time, if it has one).
 """
 
 import codecs
@@ -38,6 +41,7 @@ from registrations.models import (
     EligibilityDeclaration,
     ExpressionOfInterest,
     InvitationState,
+    Meeting,
     OrganisationType,
     Registration,
     RegistrationSource,
@@ -231,6 +235,7 @@ class ExportKind:
     model: type[Model]
     event_lookup: str  # from the model to its Event
     columns: Callable[[QuerySet], list[Column]]  # built per export, for the rows it covers
+    ordering: tuple[Any, ...] = ("created_at", "pk")  # rows oldest first unless said otherwise
 
     def event_filter(self, event) -> dict:
         return {self.event_lookup: event}
@@ -333,12 +338,48 @@ def application_columns(queryset: QuerySet) -> list[Column]:
     ]
 
 
+def meeting_columns(queryset: QuerySet) -> list[Column]:
+    """A meeting is an accepted request (a cancelled one loses its meeting): its two
+    organisations as their registrations name them, its slot and room, and how it was placed."""
+
+    def side(position: int, role: str) -> list[Column]:
+        registration = f"request__{role}__registration"
+        return [
+            Column(f"Organisation {position} ({role})", f"{registration}__organisation", text),
+            Column(f"Organisation {position} country", f"{registration}__country", country_names()),
+            Column(f"Organisation {position} contact email", f"{registration}__email", text),
+        ]
+
+    return [
+        Column("Meeting ID", "pk", number),
+        Column("Event", "request__event__title", text),
+        Column("Slot start", "slot__start", local_iso),
+        Column("Slot end", "slot__end", local_iso),
+        Column("Session", "slot__session__title", text),
+        *side(1, "sender"),
+        *side(2, "receiver"),
+        Column("Room link", "room_link", text),
+        Column("Placed by hand", "fixed_by_hand", yes_no),
+        Column("Why it has no slot", "unplaced_reason", text),
+        Column("Request sent at", "request__created_at", local_iso),
+        Column("Accepted at", "request__answered_at", local_iso),
+    ]
+
+
 SURVEY_RESPONSES = ExportKind(
     "survey-responses", SurveyResponse, "survey__event", survey_response_columns
 )
 REGISTRATIONS = ExportKind("registrations", Registration, "event", registration_columns)
 APPLICATIONS = ExportKind("applications", ExpressionOfInterest, "event", application_columns)
-KINDS = {kind.slug: kind for kind in (SURVEY_RESPONSES, REGISTRATIONS, APPLICATIONS)}
+MEETINGS = ExportKind(
+    "meetings",
+    Meeting,
+    "request__event",
+    meeting_columns,
+    # The schedule in time order, meetings without a slot last (in the order they were agreed).
+    ordering=(F("slot__start").asc(nulls_last=True), "request__answered_at", "pk"),
+)
+KINDS = {kind.slug: kind for kind in (SURVEY_RESPONSES, REGISTRATIONS, APPLICATIONS, MEETINGS)}
 
 
 def kind_for_model(model: type[Model]) -> ExportKind:
@@ -351,7 +392,8 @@ def kind_for_model(model: type[Model]) -> ExportKind:
 def export_rows(
     kind: ExportKind, queryset: QuerySet
 ) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
-    """The header and a lazy iterator of row batches for these objects, oldest first.
+    """The header and a lazy iterator of row batches for these objects, in the kind's order
+    (oldest first for most kinds).
 
     The queryset may carry any filters, searches or annotations (e.g. an admin changelist's);
     only its primary keys are used, as a subquery, so the export query is always the same.
@@ -367,7 +409,7 @@ def export_rows(
             },
             export_timezone=F(f"{kind.event_lookup}__timezone"),
         )
-        .order_by("created_at", "pk")
+        .order_by(*kind.ordering)
     )
     sources = [
         c.source if isinstance(c.source, str) else f"column_{i}" for i, c in enumerate(columns)

@@ -4,6 +4,7 @@ requests and schedule runs, and place single meetings by hand.
 Rows that services own are never written by a plain model form: a form here hands its cleaned
 data to the service (`ServiceAdminForm`), and a refusal is shown on the form like any other error.
 Profiles, requests and schedule runs belong to the participants and the schedule builder: read-only.
+The meetings list exports to CSV like the other lists (the selected meetings, or all matching).
 """
 
 from typing import Any
@@ -34,6 +35,7 @@ from registrations.services.errors import InvalidInput, ServiceError
 
 from .actions import apply_to_each
 from .base import EventsiteModelAdmin
+from .exports import CsvExportAdmin
 
 
 class ServiceAdminForm(forms.ModelForm):
@@ -435,7 +437,7 @@ class MeetingPlaceForm(ServiceAdminForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ServiceFormAdmin):
+class MeetingAdmin(CsvExportAdmin, ServiceFormAdmin):
     form = MeetingPlaceForm
     list_display = ["__str__", "event", "slot", "room_link", "fixed_by_hand", "unplaced_reason"]
     list_filter = ["request__event", "fixed_by_hand", ("slot", admin.EmptyFieldListFilter)]

@@ -11,9 +11,9 @@ from registrations.services.exports import export_record_create
 
 class Command(BaseCommand):
     help = (
-        "Write an event's survey responses, registrations or expressions of interest "
-        "(applications) as CSV: UTF-8 with a byte-order mark, safe to open in a spreadsheet. "
-        "Columns are listed in README.md."
+        "Write an event's survey responses, registrations, expressions of interest "
+        "(applications) or meeting schedule (meetings) as CSV: UTF-8 with a byte-order mark, "
+        "safe to open in a spreadsheet. Columns are listed in README.md."
     )
 
     def add_arguments(self, parser):
