@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from registrations import exports
 from registrations.exports import (
     APPLICATIONS,
+    MEETINGS,
     REGISTRATIONS,
     SURVEY_RESPONSES,
     csv_text_chunks,
@@ -267,7 +268,7 @@ def test_application_columns_declarations_and_invitation_state():
     )
 
 
-@pytest.mark.parametrize("kind", [SURVEY_RESPONSES, REGISTRATIONS, APPLICATIONS])
+@pytest.mark.parametrize("kind", [SURVEY_RESPONSES, REGISTRATIONS, APPLICATIONS, MEETINGS])
 def test_readme_documents_the_columns(kind):
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     headers = [column.header for column in kind.columns(kind.model.objects.none())]
