@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registrations.views import events, matchmaking, registration, survey
+from registrations.views import events, matchmaking, meetings, registration, survey
 
 app_name = "registrations"
 
@@ -51,4 +51,45 @@ urlpatterns = [
         name="application_thanks",
     ),
     path("invitation/<str:token>/", matchmaking.invitation_register, name="invitation"),
+    # A participant's one-to-one meetings, under its registration's private link.
+    path("registration/<str:token>/meetings/", meetings.meetings_overview, name="meetings"),
+    path(
+        "registration/<str:token>/meetings/profile/",
+        meetings.meetings_profile,
+        name="meetings_profile",
+    ),
+    path(
+        "registration/<str:token>/meetings/partners/",
+        meetings.meetings_partners,
+        name="meetings_partners",
+    ),
+    path(
+        "registration/<str:token>/meetings/partners/<int:profile_id>/request/",
+        meetings.meetings_request_send,
+        name="meetings_request_send",
+    ),
+    *(
+        path(
+            f"registration/<str:token>/meetings/requests/<int:request_id>/{action}/",
+            meetings.meetings_request_answer,
+            {"action": action},
+            name=f"meetings_request_{action}",
+        )
+        for action in ("accept", "decline", "withdraw", "cancel")
+    ),
+    path(
+        "registration/<str:token>/meetings/availability/",
+        meetings.meetings_availability,
+        name="meetings_availability",
+    ),
+    path(
+        "registration/<str:token>/meetings/agenda/",
+        meetings.meetings_agenda,
+        name="meetings_agenda",
+    ),
+    path(
+        "registration/<str:token>/meetings/agenda.ics",
+        meetings.meetings_agenda_ics,
+        name="meetings_agenda_ics",
+    ),
 ]
