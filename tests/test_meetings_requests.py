@@ -132,7 +132,7 @@ def test_a_request_waits_for_an_answer_and_the_receiver_is_emailed_after_commit(
     assert message.to == [lukasz.registration.email]
     assert message.subject.startswith("Järvenpää Health Tech asks for a meeting")
     assert HELLO in message.body
-    assert absolute_url(lukasz.registration.private_path()) in message.body
+    assert absolute_url(lukasz.private_path()) in message.body
     assert aino.registration.token not in message.body
     html = message.alternatives[0][0]
     assert "Järvenpää Health Tech" in html
@@ -164,10 +164,10 @@ def test_where_requests_need_no_answer_the_meeting_is_agreed_at_once(
     (to_lukasz,) = mails_to(lukasz)
     assert to_lukasz.subject.startswith("Meeting agreed with Järvenpää Health Tech")
     assert HELLO in to_lukasz.body
-    assert absolute_url(lukasz.registration.private_path()) in to_lukasz.body
+    assert absolute_url(lukasz.private_path()) in to_lukasz.body
     (to_aino,) = mails_to(aino)
     assert to_aino.subject.startswith("Meeting agreed with Klaster Łódź Innowacje")
-    assert absolute_url(aino.registration.private_path()) in to_aino.body
+    assert absolute_url(aino.private_path()) in to_aino.body
     actions = [(entry.action, entry.actor_kind) for entry in action_log_for(request)]
     assert ("accepted automatically", ActorKind.SYSTEM) in actions
     assert ("meeting request sent", ActorKind.PERSON) in actions
@@ -367,7 +367,7 @@ def test_the_receiver_accepts_and_the_sender_is_emailed(
     (message,) = mail.outbox
     assert message.to == [aino.registration.email]
     assert message.subject.startswith("Klaster Łódź Innowacje accepted your meeting request")
-    assert absolute_url(aino.registration.private_path()) in message.body
+    assert absolute_url(aino.private_path()) in message.body
     assert "The meeting schedule will give it a time" in message.body
     entry = action_log_for(request).first()
     assert entry.action == "accepted"
@@ -515,7 +515,7 @@ def test_the_receiver_declines_and_the_sender_is_emailed(
     (message,) = mail.outbox
     assert message.to == [aino.registration.email]
     assert "Klaster Łódź Innowacje has declined" in message.body
-    assert absolute_url(aino.registration.private_path()) in message.body
+    assert absolute_url(aino.private_path()) in message.body
     entry = action_log_for(request).first()
     assert (entry.action, entry.changes) == ("declined", {"status": ["pending", "declined"]})
 
@@ -573,7 +573,7 @@ def test_either_side_cancels_a_meeting_its_time_is_freed_and_the_other_is_told(
     assert message.to == [other.registration.email]
     assert f"{by.registration.organisation} has cancelled your one-to-one meeting" in message.body
     assert "(Europe/Berlin time). That time is free again" in message.body
-    assert absolute_url(other.registration.private_path()) in message.body
+    assert absolute_url(other.private_path()) in message.body
     entry = action_log_for(request).first()
     assert entry.action == "meeting cancelled"
     assert entry.changes == {"status": ["accepted", "cancelled"], "slot": [str(slots[0]), None]}

@@ -5,6 +5,7 @@ registration's private link (no accounts)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .events import Event, Session
@@ -126,6 +127,10 @@ class ParticipantProfile(models.Model):
 
     def __str__(self) -> str:
         return self.registration.organisation
+
+    def private_path(self) -> str:
+        """The participant's meetings page, under its registration's private link."""
+        return reverse("registrations:meetings", kwargs={"token": self.registration.token})
 
 
 class MeetingRequestStatus(models.TextChoices):

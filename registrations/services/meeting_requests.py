@@ -531,7 +531,7 @@ def _mail(
             "you": sides.you,
             "other": sides.other,
             "sent_by_you": sides.you.pk == request.sender_id,
-            "manage_url": absolute_url(registration.private_path()),
+            "manage_url": absolute_url(sides.you.private_path()),
             **context,
         },
         attachments=attachments,

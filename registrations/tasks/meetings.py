@@ -52,7 +52,7 @@ def send_agendas(*, event_id: int, profile_ids: list[int] | None) -> int:
                 "items": items,
                 "update": profile_ids is not None,
                 "final": rules.schedule_state == "final",
-                "manage_url": absolute_url(registration.private_path()),
+                "manage_url": absolute_url(profile.private_path()),
             },
             attachments=[
                 Attachment(

@@ -89,7 +89,7 @@ def participant_page(view: ParticipantView) -> Callable[..., HttpResponse]:
 
 def _context(profile: ParticipantProfile, **more: Any) -> dict[str, Any]:
     registration = profile.registration
-    rules: MeetingRules = registration.event.meeting_rules
+    rules = MeetingRules.objects.get(event_id=registration.event_id)
     return {
         "profile": profile,
         "registration": registration,
@@ -562,7 +562,8 @@ def meetings_agenda(request: HttpRequest, profile: ParticipantProfile) -> HttpRe
 @require_safe
 @participant_page
 def meetings_agenda_ics(request: HttpRequest, profile: ParticipantProfile) -> HttpResponse:
-    if profile.registration.event.meeting_rules.schedule_state == ScheduleState.DRAFT:
+    rules = MeetingRules.objects.get(event_id=profile.registration.event_id)
+    if rules.schedule_state == ScheduleState.DRAFT:
         raise Http404
     calendar = agenda_calendar(profile, agenda_of(profile))
     response = HttpResponse(calendar, content_type="text/calendar; charset=utf-8")
