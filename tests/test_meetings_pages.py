@@ -16,7 +16,7 @@ from registrations.models import (
     ParticipantProfile,
     ScheduleState,
 )
-from registrations.services.action_log import Actor
+from registrations.services.action_log import Actor, action_log_for
 from registrations.services.meeting_requests import (
     meeting_request_accept,
     meeting_request_send,
@@ -216,6 +216,7 @@ def profile_data(**changes):
         "offers": "Battery cell testing.",
         "seeks": "Textile sensors.",
         "sectors": [sector.pk for sector in sectors("Energy")],
+        "country": "FI",
         "website": "https://battery.example.fi",
         "attendees": "Aino Järvenpää, cluster manager",
         "is_listed": "on",
@@ -238,6 +239,17 @@ def test_the_profile_form_saves_and_lists_the_organisation(client, event):
     assert profile.offers == "Battery cell testing."
     assert [sector.name for sector in profile.sectors.all()] == ["Energy"]
     assert "Listed in the catalogue" in text(client.get(url(profile)))
+
+
+def test_the_profile_form_changes_the_organisations_country(client, event):
+    profile = make_participant(event, organisation="Klaster Łódź Tekstylia", country="PL")
+
+    client.post(url(profile, "meetings_profile"), profile_data(country="LT"))
+
+    profile.registration.refresh_from_db()
+    assert profile.registration.country.code == "LT"
+    entry = action_log_for(profile).first()
+    assert entry.changes["country"] == ["PL", "LT"]
 
 
 def test_the_profile_form_shows_its_errors(client, battery):

@@ -16,7 +16,12 @@ from registrations.services.meeting_requests import MESSAGE_LIMIT
 from registrations.services.participants import TEXT_LIMITS, ProfileDetails
 
 from . import ServiceForm, field_of
-from .fields import ModelIdMultipleChoiceField, MultiLineField, SingleLineField
+from .fields import (
+    CountryChoiceField,
+    ModelIdMultipleChoiceField,
+    MultiLineField,
+    SingleLineField,
+)
 
 
 def slot_words(slot: MeetingSlot) -> str:
@@ -48,6 +53,7 @@ class ProfileForm(ServiceForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    country = CountryChoiceField(label=_("Country"))
     website = forms.URLField(
         label=_("Website"), max_length=200, required=False, assume_scheme="https"
     )
@@ -71,6 +77,7 @@ class ProfileForm(ServiceForm):
                 "offers": profile.offers,
                 "seeks": profile.seeks,
                 "sectors": list(profile.sectors.all()),
+                "country": profile.registration.country.code,
                 "website": profile.website,
                 "attendees": profile.attendees,
                 "is_listed": profile.is_listed,
@@ -88,6 +95,7 @@ class ProfileForm(ServiceForm):
             website=data["website"],
             attendees=data["attendees"],
             is_listed=data["is_listed"],
+            country=data["country"],
         )
 
 

@@ -47,6 +47,7 @@ class ProfileDetails:
     website: str
     attendees: str
     is_listed: bool
+    country: str = ""  # empty: unchanged (the registration's country is the organisation's)
 
 
 class MeetingsNotSetUp(ServiceError):
@@ -186,6 +187,10 @@ def participant_profile_update(
     profile.save()
     profile.sectors.set(details.sectors)
     changes = field_changes(before, profile)
+    if details.country and details.country != registration.country.code:
+        changes["country"] = [registration.country.code, details.country]
+        registration.country = details.country
+        registration.save(update_fields=["country", "updated_at"])
     sectors_after = sorted(sector.name for sector in details.sectors)
     if sectors_after != sectors_before:
         changes["sectors"] = [sectors_before, sectors_after]
