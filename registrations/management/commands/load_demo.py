@@ -1,12 +1,20 @@
 from django.core.management.base import BaseCommand
 
-from registrations.demo import default_demo_year, demo_data_load
+from registrations.demo import (
+    DEMO_SOLVER_SECONDS,
+    MATCHMAKING_SLUG,
+    default_demo_year,
+    demo_data_load,
+    matchmaking_summary,
+)
 
 
 class Command(BaseCommand):
     help = (
         "Load the two events of the announcement (European Cluster Conference, Intra-European "
-        "Cluster Matchmaking). Safe to run again: it updates the same rows."
+        "Cluster Matchmaking) and a sample matchmaking: forty cluster organisations with their "
+        "meeting requests and a preliminary schedule. Safe to run again: it updates the same "
+        "rows and adds nothing."
     )
 
     def add_arguments(self, parser):
@@ -19,8 +27,27 @@ class Command(BaseCommand):
                 "matchmaking is still ahead. Use --year 2020 for the original dates."
             ),
         )
+        parser.add_argument(
+            "--events-only",
+            action="store_true",
+            help=(
+                "Only the two events, without the sample matchmaking (its organisations, "
+                "requests and schedule); a sample loaded before is kept."
+            ),
+        )
+        parser.add_argument(
+            "--solver-seconds",
+            type=float,
+            default=DEMO_SOLVER_SECONDS,
+            help="Time limit of the first schedule build (default: %(default)s s).",
+        )
 
-    def handle(self, *args, year=None, **options):
+    def handle(
+        self, *args, year=None, events_only=False, solver_seconds=DEMO_SOLVER_SECONDS, **options
+    ):
         year = year or default_demo_year()
-        for event in demo_data_load(year=year):
+        events = demo_data_load(year=year, sample=not events_only, solver_seconds=solver_seconds)
+        for event in events:
             self.stdout.write(f"Demo event ready: {event.title} (/events/{event.slug}/)")
+            if event.slug == MATCHMAKING_SLUG:
+                self.stdout.write(matchmaking_summary(event))
