@@ -150,6 +150,7 @@ def demo_data_load(
     """The two events and (unless `sample` is off) the matchmaking's sample participants,
     meetings and schedule."""
     now = now or timezone.now()
+    loading_since = timezone.now()
     with transaction.atomic():
         conference = _conference(year)
         matchmaking = _matchmaking(year)
@@ -164,7 +165,23 @@ def demo_data_load(
         # The schedule after the commit: the build request's job reaches the worker's queue
         # only then, and the demo takes that job over (see _take_over_build).
         _matchmaking_schedule(matchmaking, timeline, solver_seconds=solver_seconds)
+        _discard_queued_mail(since=loading_since)
     return [conference, matchmaking]
+
+
+def _discard_queued_mail(*, since: datetime) -> int:
+    """The sample's mails stay unsent: the services queued them (confirmations, invitations,
+    answers, agendas) for organisations that exist only here. Only jobs still waiting in the
+    database queue since the load began are dropped; nothing else is touched."""
+    from django_tasks_db.models import DBTaskResult
+
+    deleted, _kinds = (
+        DBTaskResult.objects.ready()
+        .filter(enqueued_at__gte=since)
+        .exclude(task_path=build_meeting_schedule.module_path)
+        .delete()
+    )
+    return deleted
 
 
 def _event(slug: str, sessions: list[dict], **fields) -> Event:
@@ -377,7 +394,7 @@ class SampleOrganisation:
     def email(self) -> str:
         german = self.country in ("DE", "AT")  # Müller writes mueller
         first, last = _ascii(self.first_name, german=german), _ascii(self.last_name, german=german)
-        return f"{first}.{last}@example.{self.country.lower()}"
+        return f"{first}.{last}@{self.country.lower()}.example.org"  # a reserved domain
 
 
 _Letters = dict[str, str | int | None]
@@ -600,7 +617,7 @@ def _slots_follow_their_sessions(event: Event) -> None:
 
 def _slots(event: Event) -> list[MeetingSlot]:
     for session in event.sessions.filter(kind=SessionKind.MATCHMAKING).order_by("start"):
-        if not session.meeting_slots.exists():
+        if not MeetingSlot.objects.filter(session=session).exists():
             meeting_slots_generate(session=session, actor=DEMO)
     return list(MeetingSlot.objects.filter(event=event).order_by("start"))
 

@@ -8,7 +8,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_visitor_opens_the_conference_from_the_event_list_and_sees_its_programme(page):
-    call_command("load_demo", "--year", "2030")
+    call_command("load_demo", "--year", "2030", "--events-only")
 
     page.goto("/")
     page.get_by_role("link", name="European Cluster Conference 2030").click()

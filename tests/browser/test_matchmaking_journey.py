@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_apply_be_found_eligible_and_register_with_the_invitation(page, live_server, settings):
     settings.SITE_URL = live_server.url
-    call_command("load_demo", "--year", "2030")
+    call_command("load_demo", "--year", "2030", "--events-only")
 
     page.goto(f"/events/{MATCHMAKING_SLUG}/")
     page.get_by_role("link", name="Apply").click()

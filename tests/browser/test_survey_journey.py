@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_from_the_event_page_to_a_stored_answer_then_a_change_of_intent(page):
-    call_command("load_demo", "--year", "2030")
+    call_command("load_demo", "--year", "2030", "--events-only")
 
     page.goto("/events/european-cluster-conference/")
     take_part = page.get_by_role("complementary")
