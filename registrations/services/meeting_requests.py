@@ -361,6 +361,29 @@ def meeting_request_accept(
     return meeting
 
 
+def _set_status(
+    request: MeetingRequest,
+    status: MeetingRequestStatus,
+    *,
+    at: str,
+    action: str,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """Move the request to `status`, stamp the time field `at`, and log it."""
+    before = snapshot(request, LOGGED_FIELDS)
+    request.status = status
+    setattr(request, at, now)
+    request.save(update_fields=["status", at])
+    log_action(
+        subject=request,
+        event=request.event,
+        action=action,
+        actor=actor,
+        changes=field_changes(before, request),
+    )
+
+
 @transaction.atomic
 def meeting_request_decline(
     *,
@@ -373,16 +396,13 @@ def meeting_request_decline(
     now = now or timezone.now()
     request = _lock_request(request)
     _check_answerer(request, by)
-    before = snapshot(request, LOGGED_FIELDS)
-    request.status = MeetingRequestStatus.DECLINED
-    request.answered_at = now
-    request.save(update_fields=["status", "answered_at"])
-    log_action(
-        subject=request,
-        event=request.event,
+    _set_status(
+        request,
+        MeetingRequestStatus.DECLINED,
+        at="answered_at",
         action="declined",
         actor=actor,
-        changes=field_changes(before, request),
+        now=now,
     )
     _mail(request, to=request.sender, template="meeting_request_declined")
     return request
@@ -406,16 +426,13 @@ def meeting_request_withdraw(
             _("This request has been answered (it is %(status)s), so it cannot be withdrawn.")
             % {"status": request.get_status_display().lower()}
         )
-    before = snapshot(request, LOGGED_FIELDS)
-    request.status = MeetingRequestStatus.CANCELLED
-    request.cancelled_at = now
-    request.save(update_fields=["status", "cancelled_at"])
-    log_action(
-        subject=request,
-        event=request.event,
+    _set_status(
+        request,
+        MeetingRequestStatus.CANCELLED,
+        at="cancelled_at",
         action="withdrawn",
         actor=actor,
-        changes=field_changes(before, request),
+        now=now,
     )
     _mail(request, to=request.receiver, template="meeting_request_withdrawn")
     return request
