@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django_countries import countries
 
@@ -890,3 +892,18 @@ def matchmaking_summary(event: Event) -> str:
         f"{pending.count()} requests waiting for an answer, {waiting.count()} applications to "
         f"review; schedule {schedule}."
     )
+
+
+def sample_participant_links(event: Event, *, count: int = 2) -> list[str]:
+    """Private meeting pages of the busiest sample participants, so a newcomer can try them
+    (local demo data only: these links are what each organisation's mails would carry)."""
+    busiest = (
+        ParticipantProfile.objects.filter(registration__event=event, is_listed=True)
+        .select_related("registration")
+        .annotate(requests=Count("requests_received"))
+        .order_by("-requests", "pk")[:count]
+    )
+    return [
+        f"{profile.registration.organisation}: {settings.SITE_URL}{profile.private_path()}"
+        for profile in busiest
+    ]

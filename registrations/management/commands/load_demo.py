@@ -6,6 +6,7 @@ from registrations.demo import (
     default_demo_year,
     demo_data_load,
     matchmaking_summary,
+    sample_participant_links,
 )
 
 
@@ -51,3 +52,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo event ready: {event.title} (/events/{event.slug}/)")
             if event.slug == MATCHMAKING_SLUG:
                 self.stdout.write(matchmaking_summary(event))
+                for link in sample_participant_links(event):
+                    self.stdout.write(f"  Try the meetings as {link}")
