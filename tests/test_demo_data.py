@@ -1,12 +1,15 @@
 """The demo loader creates the announcement's two events and a working sample matchmaking
 (organisations, requests, a published schedule), idempotently."""
 
+import re
 from collections import Counter
 from datetime import UTC, datetime
 from io import StringIO
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from registrations.demo import (
@@ -186,6 +189,11 @@ def test_the_sample_matchmaking_can_be_tried_at_once():
         "Matchmaking demo: 40 organisations from 17 countries, 60 accepted meetings (60 placed "
         "in 13 slots)"
     ) in output
+    links = re.findall(r"Try the meetings as .*?: (\S+)", output)
+    assert len(links) == 2
+    page = Client().get(urlsplit(links[0]).path)
+    assert page.status_code == 200
+    assert "https://meet.jit.si/eccp-demo-" in page.content.decode()  # its agreed meetings
 
 
 @pytest.mark.django_db(transaction=True)
