@@ -82,15 +82,23 @@ def meeting_cancellation_calendar(
     entry.add("dtstamp", timezone.now())
     entry.add("dtstart", start)
     entry.add("dtend", end)
-    entry.add("summary", f"Cancelled: meeting with {partner}")
+    entry.add("summary", f"Cancelled: meeting with {partner}" if partner else "Cancelled meeting")
     entry.add("status", "CANCELLED")
     calendar.add_component(entry)
-    return calendar.to_ical()
+    return _with_time_zones(calendar)
+
+
+def _with_time_zones(calendar: Calendar) -> bytes:
+    """Each TZID used is defined in the file too, as RFC 5545 asks (clients misplace times
+    otherwise)."""
+    calendar.add_missing_timezones()
+    return bytes(calendar.to_ical())
 
 
 def agenda_calendar(profile: ParticipantProfile, items: list[AgendaItem]) -> bytes:
     """One calendar entry per meeting, with a stable UID: a later file updates the same entries
-    (its SEQUENCE is higher), and a meeting no longer on the agenda is sent as cancelled."""
+    (its SEQUENCE is higher). A meeting taken off the agenda gets a cancellation of its own
+    (meeting_cancellation_calendar)."""
     event = profile.registration.event
     calendar = _calendar("PUBLISH")
     sequence = int(timezone.now().timestamp())
@@ -106,10 +114,10 @@ def agenda_calendar(profile: ParticipantProfile, items: list[AgendaItem]) -> byt
         entry.add(
             "description",
             f"One-to-one meeting with {item.partner}, {item.partner_country}.\n"
-            f"{item.room_link}\n\n{settings.SITE_URL}{profile.registration.private_path()}",
+            f"{item.room_link}\n\n{settings.SITE_URL}{profile.private_path()}",
         )
         calendar.add_component(entry)
-    return calendar.to_ical()
+    return _with_time_zones(calendar)
 
 
 @dataclass(frozen=True)

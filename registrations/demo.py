@@ -156,6 +156,9 @@ def demo_data_load(
     with transaction.atomic():
         conference = _conference(year)
         matchmaking = _matchmaking(year)
+        first_sample = not ParticipantProfile.objects.filter(
+            registration__event=matchmaking
+        ).exists()
         for name in SECTORS:
             Sector.objects.get_or_create(name=name)
         timeline = _Timeline.for_event(matchmaking, now=now)
@@ -167,7 +170,8 @@ def demo_data_load(
         # The schedule after the commit: the build request's job reaches the worker's queue
         # only then, and the demo takes that job over (see _take_over_build).
         _matchmaking_schedule(matchmaking, timeline, solver_seconds=solver_seconds)
-        _discard_queued_mail(since=loading_since)
+        if first_sample:  # a reload queues nothing of the sample's, so nothing is dropped then
+            _discard_queued_mail(since=loading_since)
     return [conference, matchmaking]
 
 

@@ -269,3 +269,100 @@ def test_a_meeting_cancelled_after_publishing_is_taken_off_the_other_sides_calen
     uid = f"UID:meeting-{meeting.pk}-{four[1].pk}@eventsite"
     assert uid in published and uid in cancellation
     assert "METHOD:CANCEL" in cancellation and "STATUS:CANCELLED" in cancellation
+
+
+def test_a_build_whose_data_changed_while_it_solved_stores_nothing(
+    meeting_event, four, organiser, monkeypatch
+):
+    """A time picked while the solver ran must not be double-booked by the solver's answer."""
+    from registrations.services import meeting_schedule
+
+    MeetingSlot.objects.exclude(pk=MeetingSlot.objects.first().pk).delete()  # one slot only
+    slot = MeetingSlot.objects.get()
+    waiting = accepted_meeting(four[0], four[1])
+    real_solve = meeting_schedule.solve
+
+    def solve_while_someone_picks_the_slot(instance, **options):
+        schedule = real_solve(instance, **options)
+        accepted_meeting(four[0], four[2], slot=slot, fixed_by_hand=True)  # Järvenpää, meanwhile
+        return schedule
+
+    monkeypatch.setattr(meeting_schedule, "solve", solve_while_someone_picks_the_slot)
+    run = ScheduleRun.objects.create(event=meeting_event, started_by=organiser)
+
+    run = meeting_schedule.schedule_build(run=run)
+
+    assert run.status == ScheduleRunStatus.FAILED
+    assert "changed while the schedule was built" in run.problems[0]
+    waiting.refresh_from_db()
+    assert waiting.slot is None
+
+
+def test_a_run_lost_with_its_worker_does_not_block_the_next_build(meeting_event, organiser):
+    lost = ScheduleRun.objects.create(
+        event=meeting_event, started_by=organiser, status=ScheduleRunStatus.RUNNING
+    )
+    ScheduleRun.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=1))
+
+    again = schedule_build_request(event=meeting_event, actor=Actor.organiser(organiser))
+
+    lost.refresh_from_db()
+    assert lost.status == ScheduleRunStatus.FAILED
+    assert again.pk != lost.pk
+
+
+def test_a_run_already_built_or_given_up_is_never_built_twice(meeting_event, four, organiser):
+    from registrations.services.meeting_schedule import schedule_build
+
+    accepted_meeting(four[0], four[1])
+    run = ScheduleRun.objects.create(
+        event=meeting_event, started_by=organiser, status=ScheduleRunStatus.FAILED
+    )
+
+    assert schedule_build(run=run).status == ScheduleRunStatus.FAILED
+    assert Meeting.objects.get().slot is None
+
+
+def test_calendar_files_define_the_time_zone_they_use(
+    meeting_event, four, organiser, django_capture_on_commit_callbacks
+):
+    accepted_meeting(four[0], four[1])
+    with django_capture_on_commit_callbacks(execute=True):
+        build(meeting_event, organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule_publish(
+            event=meeting_event, state=ScheduleState.PRELIMINARY, actor=Actor.organiser(organiser)
+        )
+
+    (agenda,) = [
+        m
+        for m in mail.outbox
+        if m.to[0] == "aino@battery-cluster.example.fi" and "agenda" in m.subject
+    ]
+    (calendar,) = [a[1] for a in agenda.attachments if a[0].endswith(".ics")]
+    assert "DTSTART;TZID=Europe/Berlin" in calendar
+    assert "BEGIN:VTIMEZONE" in calendar and "TZID:Europe/Berlin" in calendar
+
+
+def test_a_rebuild_that_takes_a_published_meeting_off_sends_its_cancellation(
+    meeting_event, four, organiser, django_capture_on_commit_callbacks
+):
+    meeting = accepted_meeting(four[0], four[1])
+    with django_capture_on_commit_callbacks(execute=True):
+        build(meeting_event, organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule_publish(
+            event=meeting_event, state=ScheduleState.PRELIMINARY, actor=Actor.organiser(organiser)
+        )
+    four[1].unavailable_slots.set(MeetingSlot.objects.all())  # Łódź can no longer meet at all
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        build(meeting_event, organiser)
+
+    meeting.refresh_from_db()
+    assert meeting.slot is None
+    (to_aino,) = [m for m in mail.outbox if m.to[0] == "aino@battery-cluster.example.fi"]
+    (cancellation,) = [a[1] for a in to_aino.attachments if a[0].startswith("cancelled-meeting")]
+    assert f"UID:meeting-{meeting.pk}-{four[0].pk}@eventsite" in cancellation
+    assert "METHOD:CANCEL" in cancellation

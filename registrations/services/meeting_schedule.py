@@ -8,7 +8,7 @@ where it can be, so a re-run after new acceptances moves as few meetings as poss
 
 from collections import defaultdict
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -41,6 +41,7 @@ from .errors import TransitionRefused
 from .meeting_slots import agendas_changed, lock_rules
 
 SOLVER_TIME_LIMIT_SECONDS = 20.0
+RUN_GIVEN_UP_AFTER = timedelta(seconds=SOLVER_TIME_LIMIT_SECONDS) + timedelta(minutes=15)
 
 
 @transaction.atomic
@@ -49,11 +50,18 @@ def schedule_build_request(*, event: Event, actor: Actor) -> ScheduleRun:
     rules = lock_rules(event.pk)
     if rules.schedule_state == ScheduleState.FINAL:
         raise TransitionRefused(
-            _("The schedule is published as final; publish it as preliminary to rebuild it.")
+            _("The schedule is published as final, so it is no longer built again.")
         )
-    if ScheduleRun.objects.filter(
+    unfinished = ScheduleRun.objects.filter(
         event=event, status__in=[ScheduleRunStatus.QUEUED, ScheduleRunStatus.RUNNING]
-    ).exists():
+    )
+    # A run that has not finished long after its time limit lost its worker: it ends as failed.
+    unfinished.filter(created_at__lt=timezone.now() - RUN_GIVEN_UP_AFTER).update(
+        status=ScheduleRunStatus.FAILED,
+        problems=[_("The worker stopped before the build finished; nothing changed.")],
+        finished_at=timezone.now(),
+    )
+    if unfinished.exists():
         raise TransitionRefused(_("A schedule is being built already."))
     run = ScheduleRun.objects.create(event=event, started_by=actor.user)
     log_action(subject=run, event=event, action="schedule build asked for", actor=actor)
@@ -120,21 +128,47 @@ def schedule_build(
 
     Whatever goes wrong, the run ends as failed with the reason, never left running.
     """
-    ScheduleRun.objects.filter(pk=run.pk).update(status=ScheduleRunStatus.RUNNING)
-    instance, _meetings = schedule_instance(run.event)
+    claimed = ScheduleRun.objects.filter(pk=run.pk, status=ScheduleRunStatus.QUEUED).update(
+        status=ScheduleRunStatus.RUNNING
+    )
+    if not claimed:  # built already, or given up as lost: never twice
+        run.refresh_from_db()
+        return run
     try:
+        instance, _meetings = schedule_instance(run.event)
         schedule = solve(
             instance,
             time_limit_seconds=time_limit_seconds,
             progress=lambda message: schedule_run_progress(run=run, message=message),
         )
+        problems = validate(instance, schedule.placements)
+        return _store(run=run, schedule=schedule, problems=problems)
     except FixedMeetingsConflict as conflict:
         return _fail(run=run, problems=conflict.problems)
     except Exception:
-        _fail(run=run, problems=[_("The solver stopped with an error; see the worker's log.")])
+        _fail(run=run, problems=[_("The build stopped with an error; see the worker's log.")])
         raise
-    problems = validate(instance, schedule.placements)
-    return _store(run=run, schedule=schedule, problems=problems)
+
+
+def _still_valid(event: Event, schedule: Schedule) -> list[str]:
+    """The solver's placements checked again against the event as it is now, under the lock:
+    meetings placed by hand keep their slots, meetings gone since are left out."""
+    now, _rows = schedule_instance(event)
+    placements = {
+        meeting.id: schedule.placements[meeting.id]
+        for meeting in now.meetings
+        if meeting.fixed_slot is None and meeting.id in schedule.placements
+    }
+    placements.update(
+        {meeting.id: meeting.fixed_slot for meeting in now.meetings if meeting.fixed_slot}
+    )
+    problems = validate(now, placements)
+    if problems:
+        return [
+            _("Meetings or availability changed while the schedule was built; build again."),
+            *problems,
+        ]
+    return []
 
 
 def _fail(*, run: ScheduleRun, problems: list[str]) -> ScheduleRun:
@@ -153,7 +187,10 @@ def _store(*, run: ScheduleRun, schedule: Schedule, problems: list[str]) -> Sche
     run = ScheduleRun.objects.select_for_update().select_related("event").get(pk=run.pk)
     event = run.event
     rules = lock_rules(event.pk)
+    if not problems:  # what changed while the solver ran (a time picked, a slot marked busy)
+        problems = _still_valid(event, schedule)
     moved: set[int] = set()  # the participants whose agenda changed
+    taken_off: set[tuple[int, int, int]] = set()  # (participant, meeting, former slot)
     if problems:
         run.status = ScheduleRunStatus.FAILED
     else:
@@ -169,7 +206,10 @@ def _store(*, run: ScheduleRun, schedule: Schedule, problems: list[str]) -> Sche
         )
         for meeting in movable:
             if meeting.slot_id != schedule.placements.get(meeting.pk):
-                moved.update((meeting.request.sender_id, meeting.request.receiver_id))
+                sides = (meeting.request.sender_id, meeting.request.receiver_id)
+                moved.update(sides)
+                if meeting.slot_id is not None and meeting.pk not in schedule.placements:
+                    taken_off.update((side, meeting.pk, meeting.slot_id) for side in sides)
             meeting.slot_id = schedule.placements.get(meeting.pk)
             meeting.unplaced_reason = schedule.unplaced.get(meeting.pk, "")
             meeting.save(update_fields=["slot", "unplaced_reason"])
@@ -189,7 +229,7 @@ def _store(*, run: ScheduleRun, schedule: Schedule, problems: list[str]) -> Sche
         actor=Actor.system("schedule builder"),
         changes={"placed": [None, schedule.figures.placed]},
     )
-    agendas_changed(rules=rules, profile_ids=moved)
+    agendas_changed(rules=rules, profile_ids=moved, taken_off=taken_off)
     return run
 
 

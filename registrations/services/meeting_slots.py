@@ -61,13 +61,22 @@ def lock_rules(event_id: int) -> MeetingRules:
     return rules
 
 
-def agendas_changed(*, rules: MeetingRules, profile_ids: Collection[int]) -> None:
+def agendas_changed(
+    *,
+    rules: MeetingRules,
+    profile_ids: Collection[int],
+    taken_off: Collection[tuple[int, int, int]] = (),
+) -> None:
     """Once the schedule is published, these participants get their changed agenda (after
-    commit): the same calendar entries, updated."""
+    commit): the same calendar entries, updated, and a cancellation for each meeting taken off
+    an agenda (`taken_off`: profile id, meeting id, its former slot id)."""
     if rules.schedule_state != ScheduleState.DRAFT and profile_ids:
         ids = sorted(set(profile_ids))
+        removed = [list(row) for row in sorted(taken_off)]
         transaction.on_commit(
-            lambda: enqueue_agenda_emails(event_id=rules.event_id, profile_ids=ids)
+            lambda: enqueue_agenda_emails(
+                event_id=rules.event_id, profile_ids=ids, taken_off=removed
+            )
         )
 
 

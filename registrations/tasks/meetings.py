@@ -2,10 +2,11 @@
 
 from django_tasks import task
 
-from registrations.agendas import agenda_calendar, agenda_of
+from registrations.agendas import agenda_calendar, agenda_of, meeting_cancellation_calendar
 from registrations.emails import Attachment, absolute_url, send_templated_email
 from registrations.models import (
     MeetingRules,
+    MeetingSlot,
     ParticipantProfile,
     RegistrationStatus,
     ScheduleRun,
@@ -16,9 +17,12 @@ def enqueue_schedule_build(*, run_id: int) -> None:
     build_meeting_schedule.enqueue(run_id=run_id)
 
 
-def enqueue_agenda_emails(*, event_id: int, profile_ids: list[int] | None = None) -> None:
-    """Everyone's agenda (on publishing), or the changed agendas of these participants."""
-    send_agendas.enqueue(event_id=event_id, profile_ids=profile_ids)
+def enqueue_agenda_emails(
+    *, event_id: int, profile_ids: list[int] | None = None, taken_off: list[list[int]] | None = None
+) -> None:
+    """Everyone's agenda (on publishing), or the changed agendas of these participants;
+    `taken_off` lists [profile id, meeting id, slot id] of meetings no longer on an agenda."""
+    send_agendas.enqueue(event_id=event_id, profile_ids=profile_ids, taken_off=taken_off or [])
 
 
 @task()
@@ -30,9 +34,11 @@ def build_meeting_schedule(*, run_id: int) -> str:
 
 
 @task()
-def send_agendas(*, event_id: int, profile_ids: list[int] | None) -> int:
+def send_agendas(
+    *, event_id: int, profile_ids: list[int] | None, taken_off: list[list[int]] | None = None
+) -> int:
     """Each confirmed participant with a profile gets its agenda; with `profile_ids`, only those
-    participants get their changed agenda."""
+    participants get their changed agenda, with a cancellation of each meeting taken off it."""
     rules = MeetingRules.objects.select_related("event").get(event_id=event_id)
     profiles = ParticipantProfile.objects.filter(
         registration__event_id=event_id, registration__status=RegistrationStatus.CONFIRMED
@@ -40,9 +46,25 @@ def send_agendas(*, event_id: int, profile_ids: list[int] | None) -> int:
     if profile_ids is not None:
         profiles = profiles.filter(pk__in=profile_ids)
     sent = 0
+    slots = {slot.pk: slot for slot in MeetingSlot.objects.filter(event_id=event_id)}
     for profile in profiles:
         items = agenda_of(profile)
         registration = profile.registration
+        attachments = []
+        if items:
+            calendar = agenda_calendar(profile, items)
+            attachments.append(
+                Attachment(f"{rules.event.slug}-meetings.ics", calendar, "text/calendar")
+            )
+        for profile_id, meeting_id, slot_id in taken_off or []:
+            if profile_id == profile.pk and slot_id in slots:
+                slot = slots[slot_id]
+                calendar = meeting_cancellation_calendar(
+                    profile, meeting_id=meeting_id, start=slot.start, end=slot.end, partner=""
+                )
+                attachments.append(
+                    Attachment(f"cancelled-meeting-{meeting_id}.ics", calendar, "text/calendar")
+                )
         send_templated_email(
             to=registration.email,
             template="meeting_agenda",
@@ -54,15 +76,7 @@ def send_agendas(*, event_id: int, profile_ids: list[int] | None) -> int:
                 "final": rules.schedule_state == "final",
                 "manage_url": absolute_url(profile.private_path()),
             },
-            attachments=[
-                Attachment(
-                    f"{rules.event.slug}-meetings.ics",
-                    agenda_calendar(profile, items),
-                    "text/calendar",
-                )
-            ]
-            if items
-            else [],
+            attachments=attachments,
         )
         sent += 1
     return sent
