@@ -827,7 +827,8 @@ def test_one_participant_accepting_two_meetings_into_one_time_at_once_gets_one(
 
     assert sum(isinstance(outcome, Meeting) for outcome in outcomes) == 1
     assert [outcome.message for outcome in outcomes if isinstance(outcome, SlotTaken)] == [
-        "You already have a meeting at that time; please choose another."
+        "You already have a meeting at that time (the schedule may place meetings "
+        "before it is published); please choose another."
     ]
     assert Meeting.objects.filter(slot=slot).count() == 1
     assert connection.vendor == "postgresql"

@@ -312,7 +312,12 @@ def check_slot(
     )
     busy_ids = {pk for pair in busy for pk in pair}
     if by.pk in busy_ids:
-        raise SlotTaken(_("You already have a meeting at that time; please choose another."))
+        raise SlotTaken(
+            _(
+                "You already have a meeting at that time (the schedule may place meetings "
+                "before it is published); please choose another."
+            )
+        )
     if other.pk in busy_ids:
         raise SlotTaken(
             _("%(name)s already has a meeting at that time; please choose another.")
