@@ -202,6 +202,15 @@ def test_withdrawal_works_after_the_event_too(answer):
     assert not SurveyResponse.objects.exists()
 
 
+def test_withdrawing_twice_at_once_is_no_error(answer):
+    """A double click: the second withdrawal finds nothing left and does nothing."""
+    survey_response_withdraw(response=answer, actor=Actor.person())
+
+    survey_response_withdraw(response=answer, actor=Actor.person())
+
+    assert not SurveyResponse.objects.exists()
+
+
 def test_opening_the_withdraw_address_directly_leads_to_the_private_page(client, answer):
     response = client.get(withdraw_link(answer))
 

@@ -147,7 +147,9 @@ def saved_form_changes(
         old = form.initial.get(name)
         new = form.cleaned_data.get(name) if field is None else field.value_from_object(instance)
         if many_to_many:
-            if {item.pk for item in old or []} == {item.pk for item in new or []}:
+            if {getattr(item, "pk", item) for item in old or []} == {
+                getattr(item, "pk", item) for item in new or []
+            }:
                 continue
         elif old == new:
             continue

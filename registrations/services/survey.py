@@ -195,7 +195,15 @@ def survey_response_withdraw(*, response: SurveyResponse, actor: Actor) -> None:
 
     The log keeps that it was withdrawn, and by whom, but nothing of what it said.
     """
-    response = SurveyResponse.objects.select_related("survey__event").get(pk=response.pk)
+    response_now = (
+        SurveyResponse.objects.select_for_update(of=("self",))
+        .select_related("survey__event")
+        .filter(pk=response.pk)
+        .first()
+    )
+    if response_now is None:  # withdrawn a moment ago (a double click): nothing left to do
+        return
+    response = response_now
     forget_changes(subject=response)
     log_action(subject=response, event=response.survey.event, action="withdrawn", actor=actor)
     response.delete()
