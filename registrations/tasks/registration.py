@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from registrations.calendar import event_calendar
+from registrations.calendar import registration_calendar
 from registrations.emails import Attachment, absolute_url, send_templated_email
 from registrations.models import Event, Registration, RegistrationStatus, SurveyResponse
 from registrations.prefill import MAX_AGE, prefill_value
@@ -56,12 +56,21 @@ def send_registration_email(*, registration_id: int, template: str, status: str)
             "event": event,
             "manage_url": absolute_url(registration.private_path()),
         },
-        attachments=(
-            [Attachment(f"{event.slug}.ics", event_calendar(event), "text/calendar")]
-            if status == RegistrationStatus.CONFIRMED
-            else []
-        ),
+        attachments=_calendar_attachments(registration, template),
     )
+
+
+def _calendar_attachments(registration: Registration, template: str) -> list[Attachment]:
+    """A confirmed person's entries (a later mail updates them, e.g. after a switch of mode);
+    the cancellation mail removes the same entries (harmless where none were ever added)."""
+    filename = f"{registration.event.slug}.ics"
+    if registration.status == RegistrationStatus.CONFIRMED:
+        content = registration_calendar(registration, method="PUBLISH")
+        return [Attachment(filename, content, "text/calendar")]
+    if template == "registration_cancelled":
+        content = registration_calendar(registration, method="CANCEL")
+        return [Attachment(filename, content, "text/calendar")]
+    return []
 
 
 def _log_notices_sent(event: Event, sent: int) -> None:
