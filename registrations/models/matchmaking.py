@@ -199,6 +199,13 @@ class Invitation(models.Model):
         blank=True,
         help_text=_("When the link was used to register; a used link stays used."),
     )
+    open_notice_sent_at = models.DateTimeField(
+        _("registration-open notice sent at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the invitee, invited before registration opened, was told it opened."),
+    )
     registration = models.OneToOneField(
         Registration,
         null=True,

@@ -1,15 +1,27 @@
-"""Matchmaking mail sent by the background worker: review decisions and invitation links."""
+"""Matchmaking mail sent by the background worker: review decisions, invitation links, and the
+"registration is open" notice to invitees invited before it opened."""
 
+import logging
+
+from django.core.mail import get_connection
+from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 from registrations.emails import absolute_url, send_templated_email
 from registrations.models import (
     ApplicationStatus,
+    Event,
     ExpressionOfInterest,
     Invitation,
     InvitationState,
     invitation_state_expression,
 )
+from registrations.services.action_log import Actor, log_action
+
+logger = logging.getLogger(__name__)
+
+OPEN_NOTICE_BATCH_SIZE = 200
 
 DECISION_TEMPLATES = {
     ApplicationStatus.ELIGIBLE: "application_eligible",
@@ -56,3 +68,75 @@ def invitation_email_send(invitation_id: int, reminder: bool) -> None:
             "invitation_url": absolute_url(invitation.link_path()),
         },
     )
+
+
+def _pending_open_notices(event: Event):
+    """Usable invitations whose link went out before the (latest) opening, not yet told."""
+    return Invitation.objects.alias(current_state=invitation_state_expression(prefix="")).filter(
+        application__event=event,
+        application__status=ApplicationStatus.ELIGIBLE,
+        current_state=InvitationState.INVITED,
+        last_sent_at__lt=event.registration_opens_at,
+        open_notice_sent_at__isnull=True,
+    )
+
+
+@task()
+def send_invitation_open_notices(event_id: int) -> int:
+    """Tell each invitee whose link went out before registration opened that it is open now,
+    once each; returns how many were sent.
+
+    Same pattern as the survey notices: batches locked with SKIP LOCKED (two workers never send
+    the same notice), each batch marked sent in the transaction that sent it, a failed address
+    logged and left for a later run.
+    """
+    event = Event.objects.filter(pk=event_id).first()
+    if event is None or not event.registration_is_open():
+        return 0  # called off or moved: a later opening enqueues its own notices
+    sent, failed = 0, set[int]()
+    with get_connection() as connection:
+        while True:
+            with transaction.atomic():
+                batch = list(
+                    _pending_open_notices(event)
+                    .select_for_update(skip_locked=True, of=("self",))
+                    .select_related("application")
+                    .exclude(pk__in=failed)
+                    .order_by("pk")[:OPEN_NOTICE_BATCH_SIZE]
+                )
+                if not batch:
+                    _log_open_notices_sent(event, sent)
+                    return sent
+                delivered = []
+                for invitation in batch:
+                    try:
+                        send_templated_email(
+                            to=invitation.application.contact_email,
+                            template="invitation_open_notice",
+                            context={
+                                "application": invitation.application,
+                                "event": event,
+                                "invitation_url": absolute_url(invitation.link_path()),
+                            },
+                            connection=connection,
+                        )
+                    except Exception:
+                        logger.exception("Open notice for invitation %s failed", invitation.pk)
+                        failed.add(invitation.pk)
+                    else:
+                        delivered.append(invitation.pk)
+                Invitation.objects.filter(pk__in=delivered).update(
+                    open_notice_sent_at=timezone.now()
+                )
+                sent += len(delivered)
+
+
+def _log_open_notices_sent(event: Event, sent: int) -> None:
+    if sent:
+        log_action(
+            subject=event,
+            event=event,
+            action="invitation open notices sent",
+            actor=Actor.system("registration opened"),
+            changes={"invitees told": [0, sent]},
+        )

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.core.mail import get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
@@ -20,6 +21,7 @@ from registrations.emails import Attachment, absolute_url, send_templated_email
 from registrations.models import Event, Registration, RegistrationStatus, SurveyResponse
 from registrations.prefill import MAX_AGE, prefill_value
 from registrations.services.action_log import Actor, log_action
+from registrations.tasks.matchmaking import send_invitation_open_notices
 
 logger = logging.getLogger(__name__)
 
@@ -86,11 +88,21 @@ def _log_notices_sent(event: Event, sent: int) -> None:
 
 
 def enqueue_registration_open_notices(*, event_id: int, opens_at: datetime) -> None:
-    """Queue the notices to run at the opening time (now, or later if the backend can defer)."""
-    notices = send_registration_open_notices
-    if opens_at > timezone.now() and notices.get_backend().supports_defer:
-        notices = notices.using(run_after=opens_at)
-    notices.enqueue(event_id=event_id)
+    """Queue the notices to run at the opening time (now, or later if the backend can defer):
+    the survey respondents', and, for an event that takes applications (so may have invitees by
+    the opening time), the invitees' invited before the opening."""
+    takes_applications = (
+        Event.objects.filter(pk=event_id)
+        .filter(Q(call__isnull=False) | Q(applications__isnull=False))
+        .exists()
+    )
+    queued = [send_registration_open_notices]
+    if takes_applications:
+        queued.append(send_invitation_open_notices)
+    for notices in queued:
+        if opens_at > timezone.now() and notices.get_backend().supports_defer:
+            notices = notices.using(run_after=opens_at)
+        notices.enqueue(event_id=event_id)
 
 
 def _pending_notices(event_id: int):

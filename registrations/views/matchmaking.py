@@ -51,7 +51,13 @@ def invitation_register(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request,
             "registrations/matchmaking/invitation_not_open.html",
-            {**context, "reason": RegistrationClosed.for_event(event, now).message},
+            {
+                **context,
+                # before the opening the page says when it opens (the invitee is mailed then)
+                "not_open_yet": not event.is_over(now) and not event.registration_has_opened(now),
+                "opening_scheduled": event.registration_opening_scheduled(now),
+                "reason": RegistrationClosed.for_event(event, now).message,
+            },
         )
     form = RegistrationForm(
         request.POST if request.method == "POST" else None,
