@@ -444,7 +444,7 @@ def registration_change_mode(
     )
     registration.dietary_needs = _onsite_needs(attendance_mode, registration.dietary_needs)
     _save_and_log(registration, before=before, action="attendance mode changed", actor=actor)
-    _email(registration, "registration_confirmation")
+    _email(registration, "registration_mode_changed", previous_mode=old_mode)
     if old_status == RegistrationStatus.CONFIRMED:
         _promote_first_in_line(event, old_mode, now)
     return registration
@@ -579,11 +579,14 @@ def registration_resend_confirmation(*, registration: Registration, actor: Actor
     return registration
 
 
-def _email(registration: Registration, template: str) -> None:
+def _email(registration: Registration, template: str, *, previous_mode: str = "") -> None:
     """The worker renders and sends it after commit, from the registration as it is then."""
     registration_id, status = registration.pk, registration.status
     transaction.on_commit(
         lambda: enqueue_registration_email(
-            registration_id=registration_id, template=template, status=status
+            registration_id=registration_id,
+            template=template,
+            status=status,
+            previous_mode=previous_mode,
         )
     )

@@ -18,7 +18,13 @@ from django_tasks import task
 
 from registrations.calendar import registration_calendar
 from registrations.emails import Attachment, absolute_url, send_templated_email
-from registrations.models import Event, Registration, RegistrationStatus, SurveyResponse
+from registrations.models import (
+    AttendanceMode,
+    Event,
+    Registration,
+    RegistrationStatus,
+    SurveyResponse,
+)
 from registrations.prefill import MAX_AGE, prefill_value
 from registrations.services.action_log import Actor, log_action
 from registrations.tasks.matchmaking import send_invitation_open_notices
@@ -28,18 +34,26 @@ logger = logging.getLogger(__name__)
 NOTICE_BATCH_SIZE = 200
 
 
-def enqueue_registration_email(*, registration_id: int, template: str, status: str) -> None:
+def enqueue_registration_email(
+    *, registration_id: int, template: str, status: str, previous_mode: str = ""
+) -> None:
     send_registration_email.enqueue(
-        registration_id=registration_id, template=template, status=status
+        registration_id=registration_id,
+        template=template,
+        status=status,
+        previous_mode=previous_mode,
     )
 
 
 @task()
-def send_registration_email(*, registration_id: int, template: str, status: str) -> None:
+def send_registration_email(
+    *, registration_id: int, template: str, status: str, previous_mode: str = ""
+) -> None:
     """Render and send one person's mail from their registration as it is now.
 
     Rendered here, not in the request: the event's row lock is never held for it. Skipped if the
-    status changed before the worker ran (the later change sent its own mail).
+    status changed before the worker ran (the later change sent its own mail). `previous_mode`:
+    the attendance mode before a switch, named in words in the mode-change mail.
     """
     registration = (
         Registration.objects.select_related("event")
@@ -57,6 +71,7 @@ def send_registration_email(*, registration_id: int, template: str, status: str)
             "registration": registration,
             "event": event,
             "manage_url": absolute_url(registration.private_path()),
+            "previous_mode": AttendanceMode(previous_mode).label if previous_mode else "",
         },
         attachments=_calendar_attachments(registration, template),
     )
