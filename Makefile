@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install lint typecheck local-env migrate demo worker clean
+.PHONY: run test install lint typecheck migrate demo worker clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -11,15 +11,14 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
+# Installing also gives the checkout one SECRET_KEY for every local process (web, worker, any
+# manage.py command), kept across runs: written once into the git-ignored .env (or the file
+# ENV_FILE names), never replaced. Without it each process would make up its own key and refuse
+# the links the others sign, and with DEBUG off no command would start at all.
 install: $(VENV)/.installed
-
-# One SECRET_KEY for every local process (web, worker, commands), kept across runs: written
-# once into the git-ignored .env (or the file ENV_FILE names), never replaced. Without it each
-# process would make up its own key and refuse the links the others sign.
-local-env: install
 	$(PY) -m eventsite.local_env
 
-migrate: local-env
+migrate: install
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
@@ -32,7 +31,7 @@ run: demo
 	@echo "Serving http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/) with the mail worker."
 	$(VENV)/bin/honcho --procfile Procfile.dev start
 
-worker: local-env
+worker: install
 	$(PY) manage.py db_worker
 
 test: install
