@@ -8,15 +8,22 @@ nothing. Bulk mail is a task of its own that calls send_templated_email batch by
 """
 
 import base64
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import models, transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+Row = TypeVar("Row", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,47 @@ def send_templated_email(
     render_templated_email(
         to=to, template=template, context=context, attachments=attachments, connection=connection
     ).send()
+
+
+def mail_each_once(
+    pending: "models.QuerySet[Row]",
+    *,
+    sent_at_field: str,
+    mail: Callable[[Row], dict[str, Any]],
+    batch_size: int,
+) -> int:
+    """Bulk mail: one mail per row of `pending` (rows not yet marked `sent_at_field`), once each,
+    however many workers run it. Returns how many were sent.
+
+    Batches are locked with SKIP LOCKED (only the rows themselves, never the rows they join,
+    so two workers share the work), and each batch is marked sent in the transaction that sent
+    it. `mail(row)` gives send_templated_email's to, template and context. A failed address is
+    logged, left unmarked for a later run, and does not stop the others.
+    """
+    sent, failed = 0, set[int]()
+    with get_connection() as connection:
+        while True:
+            with transaction.atomic():
+                batch = list(
+                    pending.select_for_update(skip_locked=True, of=("self",))
+                    .exclude(pk__in=failed)
+                    .order_by("pk")[:batch_size]
+                )
+                if not batch:
+                    return sent
+                delivered = []
+                for row in batch:
+                    try:
+                        send_templated_email(**mail(row), connection=connection)
+                    except Exception:
+                        logger.exception("Bulk mail to %s %s failed", row._meta.label, row.pk)
+                        failed.add(row.pk)
+                    else:
+                        delivered.append(row.pk)
+                pending.model._default_manager.filter(pk__in=delivered).update(
+                    **{sent_at_field: timezone.now()}
+                )
+                sent += len(delivered)
 
 
 def send_templated_email_on_commit(

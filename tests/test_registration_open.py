@@ -185,20 +185,21 @@ def test_the_task_sends_nothing_before_the_opening_time_nor_after_a_call_off(org
 def test_the_worker_sends_in_batches_and_a_failed_address_does_not_stop_the_others(
     organiser, monkeypatch
 ):
+    from registrations import emails
     from registrations.tasks import registration as tasks_module
 
     monkeypatch.setattr(tasks_module, "NOTICE_BATCH_SIZE", 2)
     event = make_event(registration_opens_at=timezone.now())
     responses = [make_survey_response(event) for _ in range(5)]
     broken = responses[2]
-    real_send = tasks_module.send_templated_email
+    real_send = emails.send_templated_email
 
     def send_or_fail(*, to, **kwargs):
         if to == broken.email:
             raise OSError("mail server said no")
         real_send(to=to, **kwargs)
 
-    monkeypatch.setattr(tasks_module, "send_templated_email", send_or_fail)
+    monkeypatch.setattr(emails, "send_templated_email", send_or_fail)
 
     assert send_registration_open_notices.call(event_id=event.pk) == 4
 

@@ -1,14 +1,9 @@
 """Matchmaking mail sent by the background worker: review decisions, invitation links, and the
 "registration is open" notice to invitees invited before it opened."""
 
-import logging
-
-from django.core.mail import get_connection
-from django.db import transaction
-from django.utils import timezone
 from django_tasks import task
 
-from registrations.emails import absolute_url, send_templated_email
+from registrations.emails import absolute_url, mail_each_once, send_templated_email
 from registrations.models import (
     ApplicationStatus,
     Event,
@@ -18,8 +13,6 @@ from registrations.models import (
     invitation_state_expression,
 )
 from registrations.services.action_log import Actor, log_action
-
-logger = logging.getLogger(__name__)
 
 OPEN_NOTICE_BATCH_SIZE = 200
 
@@ -86,49 +79,27 @@ def send_invitation_open_notices(event_id: int) -> int:
     """Tell each invitee whose link went out before registration opened that it is open now,
     once each; returns how many were sent.
 
-    Same pattern as the survey notices: batches locked with SKIP LOCKED (two workers never send
-    the same notice), each batch marked sent in the transaction that sent it, a failed address
-    logged and left for a later run.
+    Sent as the survey notices are (emails.mail_each_once).
     """
     event = Event.objects.filter(pk=event_id).first()
     if event is None or not event.registration_is_open():
         return 0  # called off or moved: a later opening enqueues its own notices
-    sent, failed = 0, set[int]()
-    with get_connection() as connection:
-        while True:
-            with transaction.atomic():
-                batch = list(
-                    _pending_open_notices(event)
-                    .select_for_update(skip_locked=True, of=("self",))
-                    .select_related("application")
-                    .exclude(pk__in=failed)
-                    .order_by("pk")[:OPEN_NOTICE_BATCH_SIZE]
-                )
-                if not batch:
-                    _log_open_notices_sent(event, sent)
-                    return sent
-                delivered = []
-                for invitation in batch:
-                    try:
-                        send_templated_email(
-                            to=invitation.application.contact_email,
-                            template="invitation_open_notice",
-                            context={
-                                "application": invitation.application,
-                                "event": event,
-                                "invitation_url": absolute_url(invitation.link_path()),
-                            },
-                            connection=connection,
-                        )
-                    except Exception:
-                        logger.exception("Open notice for invitation %s failed", invitation.pk)
-                        failed.add(invitation.pk)
-                    else:
-                        delivered.append(invitation.pk)
-                Invitation.objects.filter(pk__in=delivered).update(
-                    open_notice_sent_at=timezone.now()
-                )
-                sent += len(delivered)
+    sent = mail_each_once(
+        _pending_open_notices(event).select_related("application"),
+        sent_at_field="open_notice_sent_at",
+        mail=lambda invitation: {
+            "to": invitation.application.contact_email,
+            "template": "invitation_open_notice",
+            "context": {
+                "application": invitation.application,
+                "event": event,
+                "invitation_url": absolute_url(invitation.link_path()),
+            },
+        },
+        batch_size=OPEN_NOTICE_BATCH_SIZE,
+    )
+    _log_open_notices_sent(event, sent)
+    return sent
 
 
 def _log_open_notices_sent(event: Event, sent: int) -> None:

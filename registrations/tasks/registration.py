@@ -6,18 +6,20 @@ the task with run_after = the opening time (the django-tasks database backend su
 tasks), so the notices go out when registration really opens, without a cron job.
 """
 
-import logging
 from datetime import datetime
 
-from django.core.mail import get_connection
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
 from registrations.calendar import registration_calendar
-from registrations.emails import Attachment, absolute_url, send_templated_email
+from registrations.emails import (
+    Attachment,
+    absolute_url,
+    mail_each_once,
+    send_templated_email,
+)
 from registrations.models import (
     AttendanceMode,
     Event,
@@ -28,8 +30,6 @@ from registrations.models import (
 from registrations.prefill import MAX_AGE, prefill_value
 from registrations.services.action_log import Actor, log_action
 from registrations.tasks.matchmaking import send_invitation_open_notices
-
-logger = logging.getLogger(__name__)
 
 NOTICE_BATCH_SIZE = 200
 
@@ -130,51 +130,26 @@ def _pending_notices(event_id: int):
 
 @task()
 def send_registration_open_notices(event_id: int) -> int:
-    """Email every respondent who asked, once each; returns how many were sent.
-
-    Batches are locked with SKIP LOCKED, so two workers never send the same notice, and each
-    batch is marked sent in the transaction that sent it. A failed address is logged, left
-    unmarked for a later run, and does not stop the others.
-    """
+    """Email every respondent who asked, once each (emails.mail_each_once); returns how many
+    were sent."""
     event = Event.objects.filter(pk=event_id).first()
     if event is None or not event.registration_is_open():
         return 0  # called off or moved: a later opening enqueues its own notices
     register_url = absolute_url(reverse("registrations:register", kwargs={"slug": event.slug}))
-    sent, failed = 0, set[int]()
-    with get_connection() as connection:
-        while True:
-            with transaction.atomic():
-                batch = list(
-                    _pending_notices(event_id)
-                    .select_for_update(skip_locked=True)
-                    .exclude(pk__in=failed)
-                    .order_by("pk")[:NOTICE_BATCH_SIZE]
-                )
-                if not batch:
-                    _log_notices_sent(event, sent)
-                    return sent
-                delivered = []
-                for response in batch:
-                    try:
-                        send_templated_email(
-                            to=response.email,
-                            template="registration_open_notice",
-                            context={
-                                "event": event,
-                                "response": response,
-                                "link_valid_days": MAX_AGE.days,
-                                "register_url": (
-                                    f"{register_url}?from={prefill_value(response, event)}"
-                                ),
-                            },
-                            connection=connection,
-                        )
-                    except Exception:
-                        logger.exception("Registration notice to response %s failed", response.pk)
-                        failed.add(response.pk)
-                    else:
-                        delivered.append(response.pk)
-                SurveyResponse.objects.filter(pk__in=delivered).update(
-                    registration_notice_sent_at=timezone.now()
-                )
-                sent += len(delivered)
+    sent = mail_each_once(
+        _pending_notices(event_id),
+        sent_at_field="registration_notice_sent_at",
+        mail=lambda response: {
+            "to": response.email,
+            "template": "registration_open_notice",
+            "context": {
+                "event": event,
+                "response": response,
+                "link_valid_days": MAX_AGE.days,
+                "register_url": f"{register_url}?from={prefill_value(response, event)}",
+            },
+        },
+        batch_size=NOTICE_BATCH_SIZE,
+    )
+    _log_notices_sent(event, sent)
+    return sent
