@@ -7,9 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db.models import QuerySet
 
-from registrations import exports
 from registrations.exports import (
     APPLICATIONS,
     MEETINGS,
@@ -39,6 +37,7 @@ from tests.factories import (
     make_survey_response,
     sectors,
 )
+from tests.helpers import assert_streams_five_rows_lazily
 
 pytestmark = pytest.mark.django_db
 
@@ -219,28 +218,7 @@ def test_export_streams_lazily_in_batches(monkeypatch):
     event = make_event()
     for _ in range(5):
         make_registration(event)
-    monkeypatch.setattr(exports, "ROWS_PER_OUTPUT_CHUNK", 2)
-    chunk_sizes, rows_read = [], []
-    real_iterator = QuerySet.iterator
-
-    def recording_iterator(queryset, chunk_size=None):
-        chunk_sizes.append(chunk_size)
-        for row in real_iterator(queryset, chunk_size=chunk_size):
-            rows_read.append(row)
-            yield row
-
-    monkeypatch.setattr(QuerySet, "iterator", recording_iterator)
-
-    chunks = export_csv_chunks(REGISTRATIONS, Registration.objects.all())
-    header_chunk = next(chunks)
-    first_batch = next(chunks)
-
-    assert header_chunk.count("\r\n") == 1
-    assert first_batch.count("\r\n") == 2
-    assert chunk_sizes == [exports.ROWS_PER_QUERY_CHUNK]
-    assert len(rows_read) == 2  # not the whole queryset
-    assert [chunk.count("\r\n") for chunk in chunks] == [2, 1]
-    assert len(rows_read) == 5
+    assert_streams_five_rows_lazily(REGISTRATIONS, Registration.objects.all(), monkeypatch)
 
 
 def test_application_columns_declarations_and_invitation_state():

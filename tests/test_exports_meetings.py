@@ -10,10 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.management import call_command
-from django.db.models import QuerySet
 from django.urls import reverse
 
-from registrations import exports
 from registrations.exports import MEETINGS, encoded, export_csv_chunks
 from registrations.models import ExportRecord, Meeting, MeetingRequest, Registration
 from registrations.services.action_log import Actor
@@ -24,6 +22,7 @@ from registrations.services.meeting_requests import (
     meeting_request_send,
 )
 from tests.factories import make_meeting_event, make_participant, make_slots
+from tests.helpers import assert_streams_five_rows_lazily
 
 pytestmark = pytest.mark.django_db
 
@@ -202,28 +201,7 @@ def test_export_streams_lazily_in_batches(schedule, monkeypatch):
     briain = make_participant(schedule["event"], organisation="Ó Briain Marine Cluster")
     agree(briain, jarvenpaa)
     agree(lodz, briain)  # five meetings in all
-    monkeypatch.setattr(exports, "ROWS_PER_OUTPUT_CHUNK", 2)
-    chunk_sizes, rows_read = [], []
-    real_iterator = QuerySet.iterator
-
-    def recording_iterator(queryset, chunk_size=None):
-        chunk_sizes.append(chunk_size)
-        for row in real_iterator(queryset, chunk_size=chunk_size):
-            rows_read.append(row)
-            yield row
-
-    monkeypatch.setattr(QuerySet, "iterator", recording_iterator)
-
-    chunks = export_csv_chunks(MEETINGS, Meeting.objects.all())
-    header_chunk = next(chunks)
-    first_batch = next(chunks)
-
-    assert header_chunk.count("\r\n") == 1
-    assert first_batch.count("\r\n") == 2
-    assert chunk_sizes == [exports.ROWS_PER_QUERY_CHUNK]
-    assert len(rows_read) == 2  # not the whole queryset
-    assert [chunk.count("\r\n") for chunk in chunks] == [2, 1]
-    assert len(rows_read) == 5
+    assert_streams_five_rows_lazily(MEETINGS, Meeting.objects.all(), monkeypatch)
 
 
 # The organisers' meetings list and the command.
