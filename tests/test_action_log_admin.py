@@ -17,7 +17,15 @@ from django.urls import reverse
 from registrations.admin.base import EventsiteModelAdmin
 from registrations.models import ActionLogEntry, ActorKind, Registration, Session, SessionKind
 from registrations.services.action_log import Actor, log_action
-from tests.factories import make_event, make_open_event, make_registration, register
+from registrations.services.meeting_requests import meeting_request_accept, meeting_request_send
+from tests.factories import (
+    make_event,
+    make_meeting_event,
+    make_open_event,
+    make_participant,
+    make_registration,
+    register,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -325,6 +333,30 @@ def test_the_whole_log_needs_no_query_per_row(admin_client_for, organiser):
         other = make_open_event()
         log_action(subject=register(other), action="registered", actor=Actor.person(), event=other)
         log_action(subject=other, action="opened", actor=Actor.organiser(organiser), event=other)
+
+    assert queries_for_the_list() == few
+
+
+def test_the_whole_log_of_meetings_needs_no_query_per_row(admin_client_for):
+    """Profiles, requests and meetings name their organisations: read with the list, not per row."""
+
+    def queries_for_the_list() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client_for.get(reverse(LOG_LIST)).status_code == 200
+        return len(queries)
+
+    def a_meeting(event) -> None:
+        first, second = make_participant(event), make_participant(event)
+        request = meeting_request_send(
+            sender=first, receiver=second, message="", actor=Actor.person()
+        )
+        meeting_request_accept(request=request, by=second, actor=Actor.person())
+
+    event = make_meeting_event()
+    a_meeting(event)
+    few = queries_for_the_list()
+    for _number in range(3):
+        a_meeting(event)
 
     assert queries_for_the_list() == few
 

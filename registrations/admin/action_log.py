@@ -12,7 +12,13 @@ from registrations.models import (
     ApplicationCall,
     InterestSurvey,
     Invitation,
+    Meeting,
+    MeetingRequest,
+    MeetingRules,
+    MeetingSlot,
+    ParticipantProfile,
     Registration,
+    ScheduleRun,
 )
 
 from .base import EventsiteModelAdmin, change_lines, entry_time
@@ -26,6 +32,14 @@ def subjects_with_their_names():
         Invitation.objects.select_related("application"),
         ApplicationCall.objects.select_related("event"),
         InterestSurvey.objects.select_related("event"),
+        ParticipantProfile.objects.select_related("registration"),
+        MeetingRequest.objects.select_related("sender__registration", "receiver__registration"),
+        Meeting.objects.select_related(
+            "request__sender__registration", "request__receiver__registration"
+        ),
+        MeetingRules.objects.select_related("event"),
+        MeetingSlot.objects.select_related("event"),
+        ScheduleRun.objects.select_related("event"),
     ]
 
 
