@@ -366,3 +366,17 @@ def test_a_rebuild_that_takes_a_published_meeting_off_sends_its_cancellation(
     (cancellation,) = [a[1] for a in to_aino.attachments if a[0].startswith("cancelled-meeting")]
     assert f"UID:meeting-{meeting.pk}-{four[0].pk}@eventsite" in cancellation
     assert "METHOD:CANCEL" in cancellation
+
+
+def test_the_admin_page_refuses_an_unknown_publication_state(
+    meeting_event, admin_client_for, django_capture_on_commit_callbacks
+):
+    url = reverse("admin:registrations_event_meeting_schedule", args=[meeting_event.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client_for.post(url, {"publish": "draft; DROP"}, follow=True)
+
+    assert response.status_code == 200
+    assert "Choose preliminary or final." in response.content.decode()
+    assert MeetingRules.objects.get().schedule_state == ScheduleState.DRAFT
+    assert mail.outbox == []

@@ -386,12 +386,12 @@ class EventAdmin(EventsiteModelAdmin):
                         request, _("The schedule is being built; this page shows how far.")
                     )
                 elif state := request.POST.get("publish"):
-                    schedule_publish(event=event, state=ScheduleState(state), actor=actor)
+                    schedule_publish(event=event, state=state, actor=actor)
                     messages.success(
                         request, _("Published; every participant is being emailed its agenda.")
                     )
-            except (ServiceError, ValueError) as error:
-                messages.error(request, str(getattr(error, "message", error)))
+            except ServiceError as error:
+                messages.error(request, error.message)
             return redirect("admin:registrations_event_meeting_schedule", event.pk)
         context = {
             **self.admin_site.each_context(request),

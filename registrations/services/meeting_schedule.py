@@ -235,11 +235,11 @@ def _store(*, run: ScheduleRun, schedule: Schedule, problems: list[str]) -> Sche
 
 @transaction.atomic
 def schedule_publish(
-    *, event: Event, state: ScheduleState, actor: Actor, now: datetime | None = None
+    *, event: Event, state: str, actor: Actor, now: datetime | None = None
 ) -> MeetingRules:
     """Publish the schedule as preliminary or final; every participant is emailed its agenda."""
     rules = lock_rules(event.pk)
-    if state == ScheduleState.DRAFT:
+    if state not in (ScheduleState.PRELIMINARY, ScheduleState.FINAL):
         raise TransitionRefused(_("Choose preliminary or final."))
     if rules.schedule_state == ScheduleState.FINAL:
         raise TransitionRefused(_("The schedule is already published as final."))
