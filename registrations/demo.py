@@ -29,12 +29,14 @@ from django_countries import countries
 
 from registrations import selectors
 from registrations.models import (
+    DEFAULT_REMINDERS,
     ApplicationCall,
     ApplicationStatus,
     AttendanceMode,
     EligibilityDeclaration,
     Event,
     EventFormat,
+    EventReminder,
     ExpressionOfInterest,
     InterestSurvey,
     Invitation,
@@ -192,6 +194,8 @@ def _discard_queued_mail(*, since: datetime) -> int:
 
 def _event(slug: str, sessions: list[dict], **fields) -> Event:
     event, _created = Event.objects.update_or_create(slug=slug, defaults=fields)
+    for before in DEFAULT_REMINDERS:
+        EventReminder.objects.get_or_create(event=event, send_before=before)
     for session in sessions:
         Session.objects.update_or_create(event=event, title=session.pop("title"), defaults=session)
     return event
@@ -220,6 +224,10 @@ def _conference(year: int) -> Event:
             "German Federal Ministry for Economic Affairs and Energy"
         ),
         audience="Cluster policy makers, cluster managers, experts and stakeholder representatives",
+        contact_name="European Cluster Conference team",
+        contact_email="conference@cluster-events.example.org",
+        online_join_url="https://stream.cluster-events.example.org/conference",
+        online_access_notes="The stream runs in your browser; no software to install.",
         format=EventFormat.HYBRID,
         venue="Conference venue to be announced",
         city="Berlin",
@@ -294,6 +302,10 @@ def _matchmaking(year: int) -> Event:
         ),
         organisers="European Cluster Collaboration Platform (ECCP)",
         audience="Cluster organisations and business network organisations",
+        contact_name="ECCP matchmaking team",
+        contact_email="matchmaking@cluster-events.example.org",
+        online_join_url="https://webinar.cluster-events.example.org/matchmaking",
+        online_access_notes="Meeting ID 4711 0815, passcode: clusters",
         format=EventFormat.ONLINE,
         venue="",
         city="",

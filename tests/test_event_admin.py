@@ -1,5 +1,7 @@
 """Organisers manage events and their programme in the admin; dates are validated."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -32,6 +34,25 @@ def test_organiser_creates_an_event_with_its_programme(admin_client_for):
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     event = Event.objects.get(slug="cluster-forum-lodz")
     assert event.sessions.get().title == "Opening plenary"
+
+
+def test_a_new_event_starts_with_the_default_reminders_and_an_organiser_contact(
+    admin_client_for,
+):
+    form = admin_client_for.get(reverse("admin:registrations_event_add")).content.decode()
+    assert 'name="reminders-0-send_before" value="7 00:00:00"' in form
+    assert 'name="reminders-1-send_before" value="01:00:00"' in form
+
+    missing_contact = event_form_data(contact_name="", contact_email="")
+    refused = admin_client_for.post(reverse("admin:registrations_event_add"), missing_contact)
+    assert set(refused.context["adminform"].form.errors) == {"contact_name", "contact_email"}
+
+    admin_client_for.post(reverse("admin:registrations_event_add"), event_form_data())
+    event = Event.objects.get(slug="cluster-forum-lodz")
+    assert sorted(event.reminders.values_list("send_before", flat=True)) == [
+        timedelta(hours=1),
+        timedelta(days=7),
+    ]
 
 
 def test_event_that_ends_before_it_starts_is_refused_with_a_clear_error(admin_client_for):

@@ -19,8 +19,10 @@ from registrations import selectors
 from registrations.agendas import schedule_grid
 from registrations.event_report import event_report
 from registrations.models import (
+    DEFAULT_REMINDERS,
     AttendanceMode,
     Event,
+    EventReminder,
     InterestSurvey,
     MeetingRules,
     ScheduleRun,
@@ -77,7 +79,35 @@ class CloseRegistrationForm(forms.Form):
 class SessionInline(admin.TabularInline):
     model = Session
     extra = 0
-    fields = ["title", "kind", "format", "start", "end", "description"]
+    fields = [
+        "title",
+        "kind",
+        "format",
+        "start",
+        "end",
+        "description",
+        "online_join_url",
+        "online_access_notes",
+    ]
+
+
+class EventReminderForm(forms.ModelForm):
+    def has_changed(self) -> bool:
+        """A new row filled in from the defaults is saved although nobody typed it."""
+        filled_in = self.instance.pk is None and bool(self["send_before"].value())
+        return filled_in or super().has_changed()
+
+
+class EventReminderInline(admin.TabularInline):
+    """A new event starts with the default reminders filled in; the organiser may change them."""
+
+    model = EventReminder
+    form = EventReminderForm
+    fields = ["send_before"]
+    verbose_name_plural = _("reminder mails to confirmed attendees")
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return len(DEFAULT_REMINDERS) if obj is None or obj.pk is None else 0
 
 
 @admin.register(Event)
@@ -87,7 +117,7 @@ class EventAdmin(EventsiteModelAdmin):
     search_fields = ["title", "slug", "city", "organisers"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start"
-    inlines = [SessionInline]
+    inlines = [SessionInline, EventReminderInline]
     # The opening and closing times are set through "Open registration" and "Close
     # registration": opening also records who opened it and sends the survey notices, and
     # editing the fields directly could reopen registration around the service.
@@ -103,6 +133,7 @@ class EventAdmin(EventsiteModelAdmin):
     actions = ["open_registration_now", "close_registration"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "description", "organisers", "audience"]}),
+        (_("Organiser contact"), {"fields": ["contact_name", "contact_email"]}),
         (
             _("When and where"),
             {
@@ -129,9 +160,30 @@ class EventAdmin(EventsiteModelAdmin):
                 ]
             },
         ),
+        (
+            _("Joining online"),
+            {
+                "fields": [
+                    "online_join_url",
+                    "online_access_notes",
+                    "join_opens_minutes_before",
+                    "join_link_for_on_site",
+                ],
+                "description": _(
+                    "Confirmed online attendees get a personal join link that leads here. A "
+                    "session with an address of its own overrides these."
+                ),
+            },
+        ),
         (_("Publication"), {"fields": ["is_published", "more_info_url"]}),
         (_("Interest survey"), {"fields": ["survey_answers"]}),
     ]
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, EventReminderInline) and obj.pk is None:
+            kwargs["initial"] = [{"send_before": before} for before in DEFAULT_REMINDERS]
+        return kwargs
 
     def save_model(self, request, obj, form, change):
         """More seats (or no limit any more): the people waiting get them at once, in order."""

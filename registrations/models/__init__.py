@@ -9,7 +9,7 @@ from .common import (
     consent_given,
     privacy_notice_version,
 )
-from .events import Event, EventFormat, Session, SessionKind
+from .events import DEFAULT_REMINDERS, Event, EventFormat, EventReminder, Session, SessionKind
 from .exports import ExportRecord
 from .matchmaking import (
     ApplicantType,
@@ -34,12 +34,20 @@ from .meetings import (
     ScheduleRunStatus,
     ScheduleState,
 )
+from .messages import (
+    MessageRecipient,
+    MessageSegment,
+    MessageState,
+    OrganiserMessage,
+    ReminderDelivery,
+)
 from .registrations import Registration, RegistrationSource, RegistrationStatus
 from .surveys import InterestSurvey, SurveyResponse
 
 __all__ = [
     "ACTIVE_REQUEST_STATUSES",
     "CONTACT_FIELDS",
+    "DEFAULT_REMINDERS",
     "ActionLogEntry",
     "ActorKind",
     "ApplicantType",
@@ -52,6 +60,7 @@ __all__ = [
     "EligibilityDeclaration",
     "Event",
     "EventFormat",
+    "EventReminder",
     "ExportRecord",
     "ExpressionOfInterest",
     "InterestSurvey",
@@ -62,11 +71,16 @@ __all__ = [
     "MeetingRequestStatus",
     "MeetingRules",
     "MeetingSlot",
+    "MessageRecipient",
+    "MessageSegment",
+    "MessageState",
     "OrganisationType",
+    "OrganiserMessage",
     "ParticipantProfile",
     "Registration",
     "RegistrationSource",
     "RegistrationStatus",
+    "ReminderDelivery",
     "ScheduleRun",
     "ScheduleRunStatus",
     "ScheduleState",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from django_stubs_ext import StrOrPromise
 
 from registrations.tokens import TOKEN_LENGTH, new_token
 
@@ -29,9 +30,14 @@ class AttendanceIntent(models.TextChoices):
     UNDECIDED = "undecided", _("Not sure yet")
 
 
-def private_token_field() -> "models.CharField[str, str]":
+PRIVATE_LINK_TOKEN = _("private link token")
+
+
+def private_token_field(
+    verbose_name: StrOrPromise = PRIVATE_LINK_TOKEN,
+) -> "models.CharField[str, str]":
     return models.CharField(
-        _("private link token"),
+        verbose_name,
         max_length=TOKEN_LENGTH,
         unique=True,
         default=new_token,

@@ -1,7 +1,7 @@
 """Events and their programme."""
 
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -50,6 +50,35 @@ class Event(models.Model):
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     more_info_url = models.URLField(_("more information (URL)"), blank=True)
+    contact_name = models.CharField(
+        _("organiser contact name"),
+        max_length=200,
+        help_text=_("Who answers attendees' questions; named in every mail's footer."),
+    )
+    contact_email = models.EmailField(
+        _("organiser contact email"),
+        help_text=_("Replies to every mail of this event go here."),
+    )
+    online_join_url = models.URLField(
+        _("online access address"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "The stream or webinar address. Never shown on public pages: attendees reach it "
+            "through their personal join link."
+        ),
+    )
+    online_access_notes = models.TextField(
+        _("online access notes"),
+        blank=True,
+        help_text=_("Dial-in numbers, meeting ID, passcode: shown only to those entitled to join."),
+    )
+    join_opens_minutes_before = models.PositiveIntegerField(
+        _("join link opens (minutes before the start)"), default=30
+    )
+    join_link_for_on_site = models.BooleanField(
+        _("on-site attendees get the join link too"), default=False
+    )
     is_published = models.BooleanField(_("published"), default=False)
     invitation_only = models.BooleanField(
         _("invitation only"),
@@ -175,6 +204,17 @@ class Session(models.Model):
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     format = models.CharField(_("format"), max_length=16, choices=EventFormat.choices)
+    online_join_url = models.URLField(
+        _("online access address"),
+        max_length=500,
+        blank=True,
+        help_text=_("Only where this session differs from the event's address."),
+    )
+    online_access_notes = models.TextField(
+        _("online access notes"),
+        blank=True,
+        help_text=_("Only where this session differs from the event's notes."),
+    )
 
     class Meta:
         ordering = ["start", "pk"]
@@ -205,3 +245,36 @@ class Session(models.Model):
                     "zone": event.timezone,
                 },
             )
+
+
+class EventReminder(models.Model):
+    """A reminder mail to an event's confirmed attendees, sent this long before it starts.
+
+    Sending it: registrations.tasks.reminders, once per person (ReminderDelivery).
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="reminders")
+    send_before = models.DurationField(
+        _("send this long before the start"),
+        help_text=_("For example “7 00:00:00” for seven days, “01:00:00” for one hour."),
+    )
+
+    class Meta:
+        ordering = ["event", "-send_before"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "send_before"], name="one_reminder_per_time"),
+            models.CheckConstraint(
+                condition=Q(send_before__gt=timedelta(0)), name="reminder_before_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.send_before} before"
+
+    def due_at(self) -> datetime:
+        return self.event.start - self.send_before
+
+
+DEFAULT_REMINDERS = (timedelta(days=7), timedelta(hours=1))

@@ -1,5 +1,6 @@
 """Registrations for an event."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -51,6 +52,21 @@ class Registration(ContactDetails, ConsentRecord):
         _("joined the waiting list at"), null=True, blank=True, editable=False
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
+    join_token = private_token_field(_("join link token"))
+    first_joined_at = models.DateTimeField(
+        _("first joined online at"), null=True, blank=True, editable=False
+    )
+    checkin_token = private_token_field(_("check-in code"))
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True, editable=False)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked in by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
@@ -58,6 +74,7 @@ class Registration(ContactDetails, ConsentRecord):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
+        permissions = [("check_in_attendees", _("Can check in attendees at the venue"))]
         constraints = [
             models.UniqueConstraint("event", Lower("email"), name="one_registration_per_email"),
         ]
