@@ -100,14 +100,16 @@ def published_event_survey(*, slug: str) -> InterestSurvey:
     )
 
 
-def by_private_token(queryset: QuerySet[PrivateRow], token: str) -> PrivateRow:
+def by_private_token(
+    queryset: QuerySet[PrivateRow], token: str, field: str = "token"
+) -> PrivateRow:
     """The row behind a private link; an unknown and a malformed token are the same 404.
 
     The format is checked first, so odd input (a NUL byte, say) never reaches the database.
     """
     if not is_well_formed_token(token):
         raise Http404
-    return get_object_or_404(queryset, token=token)
+    return get_object_or_404(queryset, **{field: token})
 
 
 def survey_response_by_token(*, token: str) -> SurveyResponse:
@@ -117,6 +119,14 @@ def survey_response_by_token(*, token: str) -> SurveyResponse:
 def registration_by_token(*, token: str) -> Registration:
     return by_private_token(
         Registration.objects.select_related("event").prefetch_related("sessions"), token
+    )
+
+
+def registration_by_join_token(*, token: str) -> Registration:
+    return by_private_token(
+        Registration.objects.select_related("event").prefetch_related("sessions"),
+        token,
+        field="join_token",
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registrations.views import events, matchmaking, meetings, registration, survey
+from registrations.views import events, join, matchmaking, meetings, registration, survey
 
 app_name = "registrations"
 
@@ -51,6 +51,7 @@ urlpatterns = [
         name="application_thanks",
     ),
     path("invitation/<str:token>/", matchmaking.invitation_register, name="invitation"),
+    path("join/<str:token>/", join.join_online, name="join"),
     # A participant's one-to-one meetings, under its registration's private link.
     path("registration/<str:token>/meetings/", meetings.meetings_overview, name="meetings"),
     path(

@@ -90,3 +90,12 @@ class Registration(ContactDetails, ConsentRecord):
     def private_path(self) -> str:
         """The private page where the person sees, changes or cancels this registration."""
         return reverse("registrations:registration_manage", kwargs={"token": self.token})
+
+    def join_path(self) -> str:
+        """The personal join link: leads an attendee entitled to it to the online access."""
+        return reverse("registrations:join", kwargs={"token": self.join_token})
+
+    def may_join_online(self) -> bool:
+        return self.status == RegistrationStatus.CONFIRMED and (
+            self.attendance_mode == AttendanceMode.ONLINE or self.event.join_link_for_on_site
+        )
