@@ -28,6 +28,7 @@ from django.utils import timezone
 from django_countries import countries
 
 from registrations import selectors
+from registrations.demo_past_edition import past_edition_load, past_edition_loaded
 from registrations.models import (
     DEFAULT_REMINDERS,
     ApplicationCall,
@@ -152,7 +153,7 @@ def demo_data_load(
     now: datetime | None = None,
 ) -> list[Event]:
     """The two events and (unless `sample` is off) the matchmaking's sample participants,
-    meetings and schedule."""
+    meetings and schedule, and last year's conference with its attendance."""
     now = now or timezone.now()
     loading_since = timezone.now()
     with transaction.atomic():
@@ -165,7 +166,9 @@ def demo_data_load(
             Sector.objects.get_or_create(name=name)
         timeline = _Timeline.for_event(matchmaking, now=now)
         if sample:
+            first_sample = first_sample or not past_edition_loaded()
             _matchmaking_sample(matchmaking, timeline)
+            past_edition_load(year=year - 1, build_event=_event)
         else:
             _slots_follow_their_sessions(matchmaking)  # a sample loaded before moves along
     if sample:
