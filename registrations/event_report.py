@@ -189,6 +189,7 @@ def _intent_to_mode_counts(event: Event) -> dict[tuple[str, str], int]:
     registered_mode = Subquery(
         Registration.objects.annotate(email_key=Lower("email"))
         .filter(event=event, email_key=Lower(OuterRef("email")))
+        .order_by()
         .values("attendance_mode")[:1]
     )
     rows = (
