@@ -362,7 +362,7 @@ def hourly_chart(per_hour: list[tuple[datetime, int]]) -> DailyChart:
     """Bars per hour, from the first registration's hour to the last, of a single day."""
     day = per_hour[0][0].date()
     first = per_hour[0][0].hour
-    counts = {hour.hour - first: n for hour, n in per_hour}
+    counts = {hour.hour - first: n for hour, n in per_hour}  # local hours: one row each
     return _chart(
         counts,
         per_hour[-1][0].hour - first + 1,
@@ -370,7 +370,7 @@ def hourly_chart(per_hour: list[tuple[datetime, int]]) -> DailyChart:
     )
 
 
-def _chart(counts: dict[int, int], bar_count: int, period_of, days_per_bar: int = 1):
+def _chart(counts: dict[int, int], bar_count: int, period_of, days_per_bar: int = 1) -> DailyChart:
     """Bars scaled to the highest, every few named on the time axis so names never overlap."""
     highest = max(counts.values())
     step = CHART_BAR_WIDTH + CHART_GAP
