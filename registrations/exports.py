@@ -7,6 +7,7 @@ lookup loaded once per export. Columns are documented in README.md ("CSV exports
 
 Kinds: survey responses, registrations, expressions of interest (applications) and the meeting
 schedule (one row per agreed meeting, with its two organisations and its time, if it has one).
+Apart from the kinds: an event's funnel (its report's figures, a few rows, not objects).
 """
 
 import codecs
@@ -33,6 +34,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django_countries import countries
 
+from registrations.event_report import Funnel, Rate
 from registrations.models import (
     ApplicantType,
     ApplicationStatus,
@@ -443,3 +445,39 @@ def export_csv_chunks(kind: ExportKind, queryset: QuerySet) -> Iterator[str]:
     """The whole CSV document for these objects, as text chunks."""
     header, batches = export_rows(kind, queryset)
     return csv_batches_text_chunks(header, batches)
+
+
+# --- The funnel of an event's report ------------------------------------------------------
+
+FUNNEL_SLUG = "funnel"
+FUNNEL_HEADER = ["Table", "Row", "Figure", "Value"]
+
+
+def funnel_csv_chunks(funnel: Funnel) -> Iterator[str]:
+    """The report's funnel as CSV text chunks, one figure per row (a rate without a base is an
+    empty cell): intent → registered → attended per mode, then who kept or changed mode."""
+    return csv_text_chunks(FUNNEL_HEADER, _funnel_rows(funnel))
+
+
+def _funnel_rows(funnel: Funnel) -> Iterator[tuple[Any, ...]]:
+    for line in funnel.modes:
+        figures = [
+            ("Survey intent", line.intended),
+            ("Confirmed", line.confirmed),
+            ("Waiting list", line.waitlisted),
+            ("Cancelled", line.cancelled),
+            ("Attended", line.attended),
+            ("Registered (confirmed or waiting) per survey answer", line.registered_rate),
+            ("Attended per confirmed", line.attended_rate),
+        ]
+        for figure, value in figures:
+            if value is not None:
+                yield _funnel_row("Funnel", line.label, figure, value)
+    for change in funnel.changes or []:
+        row = f"{change.intent_label} → {change.mode_label}"
+        yield _funnel_row("Survey intent to registered mode", row, "People", change.count)
+
+
+def _funnel_row(table: str, row: str, figure: str, value: int | Rate) -> tuple[Any, ...]:
+    cell = ("" if value.percent is None else str(value)) if isinstance(value, Rate) else value
+    return (spreadsheet_safe(table), spreadsheet_safe(row), spreadsheet_safe(figure), cell)

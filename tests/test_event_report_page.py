@@ -70,7 +70,7 @@ def forum():
 def test_report_numbers(forum):
     report = event_report(event=forum)
 
-    lines = {line.label: line for line in report.modes}
+    lines = {line.label: line for line in report.funnel.modes}
     assert (lines["On site"].intended, lines["On site"].confirmed) == (4, 3)
     assert (lines["On site"].waitlisted, lines["On site"].cancelled) == (1, 0)
     assert (lines["Online"].intended, lines["Online"].confirmed, lines["Online"].cancelled) == (
@@ -79,7 +79,7 @@ def test_report_numbers(forum):
         1,
     )
     assert (lines["Not sure yet"].intended, lines["Not sure yet"].confirmed) == (1, None)
-    assert (report.survey_total, report.registrations_total) == (7, 6)
+    assert (report.funnel.survey_total, report.funnel.registrations_total) == (7, 6)
     assert (report.onsite_seats.confirmed, report.onsite_seats.left) == (3, 7)
     assert report.waiting_list == 1
     assert report.by_country == [("Germany", 2), ("Poland", 2), ("Finland", 1)]
@@ -128,15 +128,17 @@ def test_the_page_names_the_weeks_of_a_weekly_chart(admin_client_for):
 
     page = admin_client_for.get(report_url(event)).content.decode()
 
-    assert "<title>31 Dec 2029 \u2013 6 Jan 2030: 1</title>" in page
-    assert "Registrations per 7 days from 31 Dec 2029" in page
+    assert "<title>31 Dec 2029 \u2013 6 Jan 2030: 1 registration</title>" in page
+    assert (
+        "Registrations per 7 days from 31 Dec 2029; the busiest period had 1 registration." in page
+    )
 
 
 def test_unlimited_seats_and_an_empty_event():
     report = event_report(event=make_event(onsite_capacity=None))
     assert report.onsite_seats.left is None
     assert report.chart is None
-    assert report.registrations_total == report.survey_total == 0
+    assert report.funnel.registrations_total == report.funnel.survey_total == 0
 
 
 def test_full_event_has_no_seats_left():
@@ -160,7 +162,7 @@ def test_page_shows_the_report_and_the_event_page_links_to_it(admin_client_for, 
     assert 'id="seats-left">7<' in page
     assert 'id="waiting-list">1<' in page
     assert "<svg" in page
-    assert "<title>Mon 4 Mar 2030: 3</title>" in page
+    assert "<title>Mon 4 Mar 2030: 3 registrations</title>" in page
     assert "Europe/Warsaw" in page
 
 
@@ -232,5 +234,5 @@ def test_query_count_does_not_grow_with_the_data(admin_client_for, django_assert
 
     with django_assert_num_queries(small):
         admin_client_for.get(report_url(event))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         event_report(event=event)

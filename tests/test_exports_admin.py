@@ -1,8 +1,5 @@
 """Organisers export the selected rows or the whole filtered list to CSV from the admin."""
 
-import csv
-import io
-
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
@@ -18,6 +15,7 @@ from tests.factories import (
     make_survey_response,
 )
 from tests.helpers.export_admin_site import site
+from tests.helpers.exports import rows_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.helpers.export_admin_site")]
 
@@ -27,14 +25,6 @@ EXPORT_ALL = "admin:registrations_registration_export_csv"
 
 def url(name: str) -> str:
     return reverse(name, current_app="export_test_admin")
-
-
-def rows_of(response) -> list[dict[str, str]]:
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].startswith("attachment; filename=")
-    document = b"".join(response.streaming_content).decode("utf-8")
-    assert document.startswith("\ufeff")
-    return list(csv.DictReader(io.StringIO(document[1:], newline="")))
 
 
 @pytest.fixture

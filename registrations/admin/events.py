@@ -17,7 +17,8 @@ from django_stubs_ext import StrOrPromise
 
 from registrations import selectors
 from registrations.agendas import schedule_grid
-from registrations.event_report import event_report
+from registrations.event_report import event_funnel, event_report
+from registrations.exports import FUNNEL_SLUG, funnel_csv_chunks
 from registrations.models import (
     DEFAULT_REMINDERS,
     AttendanceMode,
@@ -40,6 +41,7 @@ from registrations.services.registration import (
 
 from .actions import apply_to_each as _apply
 from .base import EventsiteModelAdmin
+from .exports import recorded_csv_response
 from .surveys import answers_by_intent
 
 
@@ -226,6 +228,11 @@ class EventAdmin(EventsiteModelAdmin):
                 name="registrations_event_report",
             ),
             path(
+                "<path:object_id>/report/funnel.csv",
+                view(self.funnel_csv_view),
+                name="registrations_event_funnel_csv",
+            ),
+            path(
                 "<path:object_id>/meetings/",
                 view(self.meeting_schedule_view),
                 name="registrations_event_meeting_schedule",
@@ -399,12 +406,17 @@ class EventAdmin(EventsiteModelAdmin):
         )
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
-    def report_view(self, request, object_id):
+    def report_event(self, request, object_id) -> Event:
+        """The event whose report the user asked for, if they may view it."""
         event = self.get_object(request, unquote(object_id))
         if event is None:  # unknown, or not an id at all ("abc", "1%00")
             raise Http404
         if not self.may_view_report(request, event):
             raise PermissionDenied
+        return event
+
+    def report_view(self, request, object_id):
+        event = self.report_event(request, object_id)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -416,6 +428,18 @@ class EventAdmin(EventsiteModelAdmin):
             ),
         }
         return TemplateResponse(request, "admin/registrations/event/report.html", context)
+
+    def funnel_csv_view(self, request, object_id):
+        """The report's funnel as a recorded CSV export."""
+        event = self.report_event(request, object_id)
+        include_survey = request.user.has_perm("registrations.view_surveyresponse")
+        return recorded_csv_response(
+            request,
+            kind=FUNNEL_SLUG,
+            event=event,
+            filters="" if include_survey else "without the survey's figures",
+            chunks=funnel_csv_chunks(event_funnel(event=event, include_survey=include_survey)),
+        )
 
     def meeting_schedule_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The meeting schedule: its last build, the grid, and the build and publish buttons."""

@@ -6,6 +6,8 @@ A ModelAdmin for survey responses, registrations or expressions of interest deri
 (templates/admin/registrations/<model>/change_list.html) and offers the action.
 """
 
+from collections.abc import Iterable
+
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -80,19 +82,12 @@ class CsvExportAdmin(EventsiteModelAdmin):
 
     def csv_response(self, request: HttpRequest, queryset, *, filters: str):
         kind = self.export_kind
-        event = self.single_event_of(queryset)
-        export_record_create(
+        return recorded_csv_response(
+            request,
             kind=kind.slug,
-            via="admin",
-            actor=Actor.organiser(request.user),
-            event=event,
+            event=self.single_event_of(queryset),
             filters=filters,
-        )
-        name = f"{kind.slug}-{event.slug if event else 'all-events'}-{timezone.now():%Y%m%d-%H%M}"
-        return StreamingHttpResponse(
-            encoded(export_csv_chunks(kind, queryset)),
-            content_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+            chunks=export_csv_chunks(kind, queryset),
         )
 
     def single_event_of(self, queryset) -> Event | None:
@@ -100,6 +95,31 @@ class CsvExportAdmin(EventsiteModelAdmin):
         lookup = self.export_kind.event_lookup
         event_ids = list(queryset.order_by().values_list(lookup, flat=True).distinct()[:2])
         return Event.objects.get(pk=event_ids[0]) if len(event_ids) == 1 else None
+
+
+def recorded_csv_response(
+    request: HttpRequest,
+    *,
+    kind: str,
+    event: Event | None,
+    filters: str,
+    chunks: Iterable[str],
+) -> StreamingHttpResponse:
+    """Record the export by the organiser, then stream the CSV text chunks as a download named
+    after the kind, the event and the time."""
+    export_record_create(
+        kind=kind,
+        via="admin",
+        actor=Actor.organiser(request.user),
+        event=event,
+        filters=filters,
+    )
+    name = f"{kind}-{event.slug if event else 'all-events'}-{timezone.now():%Y%m%d-%H%M}"
+    return StreamingHttpResponse(
+        encoded(chunks),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
 
 
 @admin.register(ExportRecord)

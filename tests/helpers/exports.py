@@ -1,4 +1,7 @@
-"""The streaming check every CSV export kind must pass."""
+"""The streaming check every CSV export kind must pass, and reading a CSV download."""
+
+import csv
+import io
 
 from django.db.models import QuerySet
 
@@ -30,3 +33,12 @@ def assert_streams_five_rows_lazily(kind, queryset, monkeypatch) -> None:
     assert len(rows_read) == 2  # not the whole queryset
     assert [chunk.count("\r\n") for chunk in chunks] == [2, 1]
     assert len(rows_read) == 5
+
+
+def rows_of(response) -> list[dict[str, str]]:
+    """The rows of a CSV download, after checking it is one (UTF-8 with a byte-order mark)."""
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    document = b"".join(response.streaming_content).decode("utf-8")
+    assert document.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(document[1:], newline="")))
