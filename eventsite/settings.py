@@ -5,6 +5,7 @@ Every variable is listed in `.env.example`. The defaults are safe for production
 unless DEBUG is on. `make run` switches DEBUG on and keeps a local key in `.env`.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -43,7 +44,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the organiser login (two-factor, see eventsite/admin_site.py).
+    "eventsite.apps.OrganiserAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +58,9 @@ INSTALLED_APPS = [
     "bootstrap",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "registrations",
 ]
 
@@ -66,8 +71,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused for too many failures into the "locked out" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "eventsite.urls"
@@ -105,10 +113,44 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2 for new passwords; a PBKDF2 hash still verifies and is rehashed with Argon2 at login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# Organiser login. django-axes checks every login first and locks one username from one address
+# after LOGIN_FAILURE_LIMIT failures (a wrong two-factor code counts as one) for
+# LOGIN_COOLOFF_MINUTES; a failure while locked out starts the cool-off again. Another address
+# or another username is not locked. `manage.py axes_reset` lifts every lockout.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "eventsite.auth.OrganiserBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "eventsite.admin_site.locked_out"
+AXES_CLIENT_IP_CALLABLE = "eventsite.client_ip.client_ip"
+# The request header in which the proxy in front passes the client's address (e.g.
+# X-Forwarded-For or X-Real-IP); empty: the site faces the internet and the peer's address is the
+# client's. Every use of the client's address goes through eventsite.client_ip.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+# Two-factor login (TOTP, django-otp): whoever has set it up enters a code at every login;
+# superusers must set it up before they reach the admin, unless DEBUG (so `make run` logs in with
+# the printed password alone).
+OTP_REQUIRED_FOR_SUPERUSERS = not DEBUG
+OTP_TOTP_ISSUER = "European cluster events"  # the name authenticator apps show
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Brussels")

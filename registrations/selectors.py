@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Count, Model, Q, QuerySet
@@ -11,6 +12,7 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_stubs_ext import StrOrPromise
 
 from registrations.models import (
@@ -421,3 +423,22 @@ def active_request_between(
         .select_related("sender__registration", "receiver__registration")
         .first()
     )
+
+
+# Organiser login (two-factor, django-otp): read by the admin site on every page.
+
+
+def confirmed_totp_device(user: User) -> TOTPDevice | None:
+    """The authenticator app this user logs in with, if it has set one up."""
+    device: TOTPDevice | None = (
+        TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    )
+    return device
+
+
+def has_second_factor(user: User) -> bool:
+    """Whether logging in as this user needs a code (read with the user by OrganiserBackend)."""
+    known: bool | None = getattr(user, "has_second_factor", None)
+    if known is not None:
+        return known
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())

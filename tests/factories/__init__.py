@@ -25,6 +25,7 @@ from tests.factories.meetings import (
     make_participant,
     make_slots,
 )
+from tests.factories.organisers import make_totp_device
 from tests.factories.people import PEOPLE, person
 from tests.factories.registrations import register, registrant, registration_form_data
 from tests.factories.surveys import (
@@ -57,6 +58,7 @@ __all__ = [
     "make_stored_application",
     "make_survey",
     "make_survey_response",
+    "make_totp_device",
     "person",
     "register",
     "registrant",
