@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_stubs_ext import StrOrPromise
 
 from registrations import selectors
@@ -38,6 +39,7 @@ from registrations.services.registration import (
     registration_fill_free_seats,
     registration_open,
 )
+from registrations.services.reminders import reminders_schedule
 
 from .actions import apply_to_each as _apply
 from .base import EventsiteModelAdmin
@@ -101,15 +103,32 @@ class EventReminderForm(forms.ModelForm):
 
 
 class EventReminderInline(admin.TabularInline):
-    """A new event starts with the default reminders filled in; the organiser may change them."""
+    """A new event starts with the default reminders filled in; the organiser may change them.
+    Each saved one shows when it falls due and how many people it was sent to."""
 
     model = EventReminder
     form = EventReminderForm
-    fields = ["send_before"]
+    fields = ["send_before", "due_at_in_event_zone", "sent_to"]
+    readonly_fields = ["due_at_in_event_zone", "sent_to"]
     verbose_name_plural = _("reminder mails to confirmed attendees")
 
     def get_extra(self, request, obj=None, **kwargs):
         return len(DEFAULT_REMINDERS) if obj is None or obj.pk is None else 0
+
+    def get_queryset(self, request):
+        sent = Count("deliveries", filter=Q(deliveries__sent_at__isnull=False))
+        return super().get_queryset(request).select_related("event").annotate(sent_count=sent)
+
+    @admin.display(description=_("due at (event's time zone)"))
+    def due_at_in_event_zone(self, reminder: EventReminder) -> str:
+        return _in_event_zone(reminder.event, reminder.due_at()) if reminder.pk else "-"
+
+    @admin.display(description=_("sent to"))
+    def sent_to(self, reminder: EventReminder) -> str:
+        if reminder.pk is None:
+            return "-"
+        count = reminder.sent_count  # type: ignore[attr-defined]
+        return ngettext("%(count)d person", "%(count)d people", count) % {"count": count}
 
 
 @admin.register(Event)
@@ -197,6 +216,15 @@ class EventAdmin(EventsiteModelAdmin):
                 _("%(count)d person(s) moved from the waiting list to a free place and emailed.")
                 % {"count": len(promoted)},
             )
+
+    def save_related(self, request, form, formsets, change):
+        """A new start or changed reminders: the reminders are queued for their new times."""
+        super().save_related(request, form, formsets, change)
+        reminders_changed = any(
+            formset.has_changed() for formset in formsets if formset.model is EventReminder
+        )
+        if change and ("start" in form.changed_data or reminders_changed):
+            reminders_schedule(event=form.instance, actor=Actor.organiser(request.user))
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """Show and read an existing event's dates in the event's own time zone."""

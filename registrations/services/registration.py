@@ -40,6 +40,7 @@ from .action_log import Actor, field_changes, log_action, snapshot
 from .errors import AlreadyEntered, RegistrationClosed, ServiceError, TransitionRefused
 from .meeting_requests import participant_leave_meetings
 from .private_links import email_private_link, emails_private_link_again
+from .reminders import reminders_schedule
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +137,8 @@ def registration_open(
     """Open registration now, or schedule it for `at`; notices go out when it opens.
 
     The state is computed from the stored times (Event.registration_is_open), so a scheduled
-    opening takes effect by itself; the survey notices are queued to run at that time.
+    opening takes effect by itself; the survey notices are queued to run at that time, the
+    reminders at theirs.
     """
     now = now or timezone.now()
     event = lock_event(event.pk)
@@ -169,6 +171,7 @@ def registration_open(
     transaction.on_commit(
         lambda: enqueue_registration_open_notices(event_id=event.pk, opens_at=opens_at)
     )
+    reminders_schedule(event=event, actor=actor)
     logger.info("Registration for %s set to open at %s by %s", event.slug, opens_at, actor)
     return event
 

@@ -8,6 +8,7 @@ from tests.factories.events import (
     event_form_data,
     make_event,
     make_open_event,
+    make_reminders,
     make_session,
 )
 from tests.factories.exports import make_registration, make_stored_application
@@ -52,6 +53,7 @@ __all__ = [
     "make_open_event",
     "make_participant",
     "make_registration",
+    "make_reminders",
     "make_response",
     "make_session",
     "make_slots",

@@ -6,7 +6,14 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from registrations.models import Event, EventFormat, Session, SessionKind
+from registrations.models import (
+    DEFAULT_REMINDERS,
+    Event,
+    EventFormat,
+    EventReminder,
+    Session,
+    SessionKind,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 _sequence = count(1)
@@ -56,6 +63,14 @@ def make_session(event: Event, **fields) -> Session:
     )
     defaults.update(fields)
     return Session.objects.create(event=event, **defaults)
+
+
+def make_reminders(event: Event, *send_before: timedelta) -> list[EventReminder]:
+    """The event's reminders, sent this long before it starts (the defaults if none given)."""
+    return [
+        EventReminder.objects.create(event=event, send_before=before)
+        for before in send_before or DEFAULT_REMINDERS
+    ]
 
 
 def event_form_data(**overrides) -> dict:
