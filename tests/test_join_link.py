@@ -237,7 +237,7 @@ def test_the_private_page_shows_the_join_link_and_notes_online_and_the_venue_on_
     response = client.get(online.private_path())
     page = response.content.decode()
     assert_private(response)
-    assert f'href="{absolute_url(online.join_path())}"' in page
+    assert f'href="{online.join_path()}">{absolute_url(online.join_path())}</a>' in page
     assert f"It opens at {opens:%H:%M}" in page
     assert NOTES in page
     assert STREAM not in page
