@@ -69,6 +69,18 @@ def test_the_first_use_is_recorded_once_and_logged(client):
     assert entry.changes["first_joined_at"] == [None, first.isoformat()]
 
 
+def test_a_head_request_is_answered_like_get_and_records_nothing(client):
+    event = event_starting_in(timedelta(minutes=10))
+    registration = register(event, last_name="Järvenpää", attendance_mode=ONLINE)
+
+    response = client.head(registration.join_path())
+
+    assert (response.status_code, response.url) == (302, STREAM)
+    registration.refresh_from_db()
+    assert registration.first_joined_at is None
+    assert client.post(registration.join_path()).status_code == 405
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_clicks_at_the_same_moment_record_one_time(on_postgresql):

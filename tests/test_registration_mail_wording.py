@@ -54,7 +54,7 @@ def hybrid_event(**fields):
     )
 
 
-def online_event():
+def online_event(**fields):
     """Like the matchmaking event: online only, no venue."""
     return make_open_event(
         title="EU-Ukraine Cluster Matchmaking",
@@ -64,6 +64,7 @@ def online_event():
         city="",
         country="",
         onsite_capacity=None,
+        **fields,
     )
 
 
@@ -156,6 +157,25 @@ def test_confirmation_for_an_online_event_never_mentions_on_site_attendance(
             assert JOINING in part
             assert "DG GROW, ECCP" in part
             assert "change your sessions or cancel" in part
+
+
+def test_promotion_for_an_online_event_gives_the_join_link_and_never_mentions_on_site(
+    django_capture_on_commit_callbacks,
+):
+    event = online_event(online_capacity=1)
+    first = register(event, last_name="Kowalczyk", attendance_mode=ONLINE)
+    waiting = register(event, last_name="Ivanenko", attendance_mode=ONLINE, join_waiting_list=True)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration=first, actor=Actor.person())
+
+    link, opening = join_link_and_opening(waiting)
+    for part in parts(only_mail_to(waiting)):
+        assert link in part and opening in part
+        assert "on site" not in part.lower() and "on-site" not in part.lower()
+        assert "venue" not in part.lower()
+        assert "DG GROW, ECCP" in part
 
 
 def test_promotion_mail_names_the_venue_and_signs_off_from_the_organisers(

@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 class JoinRefused(ServiceError):
     """This person may not join through the link (not confirmed, or attending on site)."""
 
+    default_message = gettext_lazy("This join link does not work for your registration.")
+
     @classmethod
     def for_registration(cls, registration: Registration) -> "JoinRefused":
         if registration.status == RegistrationStatus.CANCELLED:
@@ -56,17 +58,12 @@ class AccessNotPublished(ServiceError):
     )
 
 
-@transaction.atomic
-def join_link_use(
-    *, registration: Registration, actor: Actor, now: datetime | None = None
-) -> OnlineAccess:
-    """The access to lead this person to; the first use is recorded (once, however many clicks
-    arrive at the same moment: a conditional UPDATE, so only one of them writes and logs).
+def join_link_check(*, registration: Registration, now: datetime) -> OnlineAccess:
+    """The access to lead this person to at `now`, changing nothing.
 
     Refused when the person may not join (JoinRefused), before the window (JoinNotOpenYet),
     after the end (JoinOver) or while no address is set (AccessNotPublished).
     """
-    now = now or timezone.now()
     if not registration.may_join_online():
         raise JoinRefused.for_registration(registration)
     window = join_window(registration.event)
@@ -78,6 +75,17 @@ def join_link_use(
         raise JoinOver()
     if not access.url:
         raise AccessNotPublished()
+    return access
+
+
+@transaction.atomic
+def join_link_use(
+    *, registration: Registration, actor: Actor, now: datetime | None = None
+) -> OnlineAccess:
+    """join_link_check, and the first use recorded (once, however many clicks arrive at the
+    same moment: a conditional UPDATE, so only one of them writes and logs)."""
+    now = now or timezone.now()
+    access = join_link_check(registration=registration, now=now)
     first_use = Registration.objects.filter(
         pk=registration.pk, first_joined_at__isnull=True
     ).update(first_joined_at=now)

@@ -8,13 +8,19 @@ answer is private (`never_cache`: no-store, private).
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from registrations import selectors
 from registrations.services.action_log import Actor
 from registrations.services.errors import ServiceError
-from registrations.services.joining import JoinNotOpenYet, JoinRefused, join_link_use
+from registrations.services.joining import (
+    JoinNotOpenYet,
+    JoinRefused,
+    join_link_check,
+    join_link_use,
+)
 
 
 @never_cache
@@ -22,7 +28,10 @@ from registrations.services.joining import JoinNotOpenYet, JoinRefused, join_lin
 def join_online(request: HttpRequest, token: str) -> HttpResponse:
     registration = selectors.registration_by_join_token(token=token)
     try:
-        access = join_link_use(registration=registration, actor=Actor.person())
+        if request.method == "HEAD":  # a link checker's look records nothing
+            access = join_link_check(registration=registration, now=timezone.now())
+        else:
+            access = join_link_use(registration=registration, actor=Actor.person())
     except ServiceError as problem:
         return render(
             request,
