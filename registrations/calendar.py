@@ -19,7 +19,9 @@ from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from registrations.joining import Joining, joining_for
 from registrations.models import AttendanceMode, Event, EventFormat, Registration, Session
+from registrations.services.action_log import action_log_for
 
 # A day of a multi-day event without sessions ends at this local time (or at the event's own
 # daily end, if later), so Wednesday 09:00 to Thursday 13:00 becomes Wednesday 09:00-17:00 and
@@ -111,7 +113,13 @@ def _calendar(method: str | None = None) -> Calendar:
 
 
 def _entry(
-    item: CalendarItem, *, uid: str, event: Event, location: str, description: str
+    item: CalendarItem,
+    *,
+    uid: str,
+    event: Event,
+    location: str,
+    description: str,
+    url: str = "",
 ) -> CalendarEvent:
     zone = event.tzinfo
     entry = CalendarEvent()
@@ -122,7 +130,7 @@ def _entry(
     entry.add("summary", item.title)
     entry.add("description", description)
     entry.add("location", location)
-    entry.add("url", f"{settings.SITE_URL}{event.get_absolute_url()}")
+    entry.add("url", url or f"{settings.SITE_URL}{event.get_absolute_url()}")
     return entry
 
 
@@ -157,26 +165,35 @@ def registration_uid(registration: Registration, item: CalendarItem) -> str:
 def registration_calendar(registration: Registration, *, method: str = "PUBLISH") -> bytes:
     """A person's own file: one entry per session they chose (per day if they chose none).
 
-    PUBLISH adds or updates the entries (SEQUENCE grows with time, so a later file, e.g. after
-    a switch of attendance mode, replaces an earlier one); CANCEL removes the same entries.
-    LOCATION is the venue for on-site attendance and "Online" for online attendance or an
-    online-only session.
+    PUBLISH adds or updates the entries, CANCEL removes the same entries. SEQUENCE is the
+    number of changes logged for the registration (each change is logged), so the file a later
+    change brings (a switch of attendance mode, a cancellation) always counts higher than the
+    one before, even within the same second.
+
+    LOCATION is the venue for on-site attendance, and "Online" for online attendance or an
+    online-only session; where the person may join online, the entry carries the personal
+    join link (as its URL where the entry is online, and in the description) and when it opens.
     """
     if method not in ("PUBLISH", "CANCEL"):
         raise ValueError(f"Unknown calendar method {method!r}")
     event = registration.event
     items = _session_items(event, registration.sessions.all()) or event_days(event)
     calendar = _calendar(method)
-    sequence = int(timezone.now().timestamp())
+    sequence = action_log_for(registration).count()
     on_site = registration.attendance_mode == AttendanceMode.ON_SITE
-    private_url = f"{settings.SITE_URL}{registration.private_path()}"
+    joining = joining_for(registration)
+    description = f"{event.summary}\n\n{_join_text(event, joining)}Your registration: " + (
+        f"{settings.SITE_URL}{registration.private_path()}"
+    )
     for item in items:
+        online = item.online_only or not on_site
         entry = _entry(
             item,
             uid=registration_uid(registration, item),
             event=event,
-            location=venue_of(event) if on_site and not item.online_only else "Online",
-            description=f"{event.summary}\n\nYour registration: {private_url}",
+            location="Online" if online else venue_of(event),
+            description=description,
+            url=joining.join_url if online else "",
         )
         entry.add("sequence", sequence)
         if method == "CANCEL":
@@ -185,3 +202,14 @@ def registration_calendar(registration: Registration, *, method: str = "PUBLISH"
             entry.add("status", "CANCELLED")
         calendar.add_component(entry)
     return _to_bytes(calendar)
+
+
+def _join_text(event: Event, joining: Joining) -> str:
+    if not joining.join_url:
+        return ""
+    opens = joining.window.opens.astimezone(event.tzinfo)
+    return (
+        f"Join online through your personal link: {joining.join_url}\n"
+        f"It opens at {opens:%H:%M} on {opens:%A} {opens.day} {opens:%B %Y} "
+        f"({event.timezone} time).\n\n"
+    )

@@ -9,6 +9,7 @@ from django.core import mail
 from icalendar import Calendar
 
 from registrations.calendar import registration_calendar
+from registrations.emails import absolute_url
 from registrations.models import AttendanceMode, EventFormat
 from registrations.services.action_log import Actor
 from registrations.services.registration import registration_cancel, registration_change_mode
@@ -26,6 +27,11 @@ def entries(content) -> list:
 def ics_attachment(message) -> bytes:
     (content,) = [a[1] for a in message.attachments if a[0].endswith(".ics")]
     return content.encode() if isinstance(content, str) else content
+
+
+def unfolded(content: bytes) -> bytes:
+    """The file with its long lines joined again (RFC 5545 folds them at 75 octets)."""
+    return content.replace(b"\r\n ", b"")
 
 
 def two_day_event(**fields):
@@ -167,7 +173,7 @@ def test_cancellation_cancels_the_same_entries_the_confirmation_brought(
     )
     for uid, entry in cancelled.items():
         assert str(entry["status"]) == "CANCELLED"
-        assert int(entry["sequence"]) >= int(published[uid]["sequence"])
+        assert int(entry["sequence"]) > int(published[uid]["sequence"])
         assert entry.decoded("dtstart") == published[uid].decoded("dtstart")
 
 
@@ -208,3 +214,64 @@ def test_an_online_event_split_over_the_night_is_cut_at_midnight():
     assert night.decoded("dtstart") == datetime(2027, 5, 13, 0, 0, tzinfo=warsaw)
     assert night.decoded("dtend") == event.end
     assert {str(e["location"]) for e in (evening, night)} == {"Online"}
+
+
+def test_online_entries_carry_the_join_link_and_on_site_ones_the_venue(
+    django_capture_on_commit_callbacks,
+):
+    event = two_day_event(online_join_url="https://stream.example.org/jarvenpaa")
+    with django_capture_on_commit_callbacks(execute=True):
+        online = register(event, last_name="Järvenpää", attendance_mode=AttendanceMode.ONLINE)
+    online_file = ics_attachment(mail.outbox[-1])
+    with django_capture_on_commit_callbacks(execute=True):
+        register(event, last_name="Müller")
+    on_site_file = ics_attachment(mail.outbox[-1])
+
+    join_link = absolute_url(online.join_path())
+    for entry in entries(online_file):
+        assert str(entry["location"]) == "Online"
+        assert str(entry["url"]) == join_link
+        assert f"Join online through your personal link: {join_link}" in str(entry["description"])
+        assert "It opens at 08:30 on Wednesday 3 March 2027 (Europe/Helsinki time)" in str(
+            entry["description"]
+        )
+    for entry in entries(on_site_file):
+        assert str(entry["location"]) == "Järvenpää-talo, Järvenpää, Finland"
+        assert str(entry["url"]).endswith(event.get_absolute_url())
+    assert b"/join/" not in unfolded(on_site_file)
+    assert b"stream.example.org" not in unfolded(online_file) + unfolded(on_site_file)
+
+
+def test_a_switch_to_online_updates_the_same_entries_with_a_higher_sequence_and_the_join_link(
+    django_capture_on_commit_callbacks,
+):
+    event = two_day_event()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register(event, last_name="Wójcik")
+    before = {str(e["uid"]): e for e in entries(ics_attachment(mail.outbox[-1]))}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_change_mode(
+            registration=registration, attendance_mode=AttendanceMode.ONLINE, actor=Actor.person()
+        )
+
+    calendar = Calendar.from_ical(ics_attachment(mail.outbox[-1]))
+    assert str(calendar["method"]) == "PUBLISH"
+    after = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+    assert set(after) == set(before)
+    for uid, entry in after.items():
+        assert int(entry["sequence"]) > int(before[uid]["sequence"])
+        assert str(entry["url"]) == absolute_url(registration.join_path())
+        assert entry.decoded("dtstart") == before[uid].decoded("dtstart")
+
+
+def test_the_cancellation_carries_no_join_link(django_capture_on_commit_callbacks):
+    event = two_day_event()
+    registration = register(event, last_name="Łukasiewicz", attendance_mode=AttendanceMode.ONLINE)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration=registration, actor=Actor.person())
+
+    cancellation = ics_attachment(mail.outbox[-1])
+    assert [str(e["status"]) for e in entries(cancellation)] == ["CANCELLED", "CANCELLED"]
+    assert b"/join/" not in unfolded(cancellation)

@@ -20,6 +20,7 @@ from registrations.emails import (
     mail_each_once,
     send_templated_email,
 )
+from registrations.joining import joining_for
 from registrations.models import (
     AttendanceMode,
     Event,
@@ -71,6 +72,7 @@ def send_registration_email(
             "registration": registration,
             "event": event,
             "manage_url": absolute_url(registration.private_path()),
+            "joining": joining_for(registration),
             "previous_mode": AttendanceMode(previous_mode).label if previous_mode else "",
         },
         attachments=_calendar_attachments(registration, template),

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from registrations import selectors
@@ -15,6 +16,7 @@ from registrations.forms.registration import (
     SessionsForm,
     initial_from_survey,
 )
+from registrations.joining import joining_for
 from registrations.models import RegistrationSource
 from registrations.prefill import survey_response_from_prefill
 from registrations.services.action_log import Actor
@@ -82,6 +84,7 @@ def registration_done(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@never_cache
 def registration_manage(request: HttpRequest, token: str) -> HttpResponse:
     registration = selectors.registration_by_token(token=token)
     return _render_manage(request, registration)
@@ -99,6 +102,7 @@ def _render_manage(
             "registration": registration,
             "event": event,
             "changeable": changeable,
+            "joining": joining_for(registration),
             "waiting_position": selectors.waiting_list_position(registration=registration),
             "mode_form": mode_form or AttendanceModeForm(registration=registration),
             "cancel_form": cancel_form or CancelRegistrationForm(registration=registration),
