@@ -154,9 +154,8 @@ def test_an_online_attendee_gets_the_personal_join_link_and_joins_through_it_in_
     assert "Dear Jukka Järvenpää" in message.body
     assert join_url in message.body and f'href="{join_url}"' in html_of(message)
     assert f"When: {start:%A} {start.day} {start:%B %Y}, 09:00 to" in message.body  # Helsinki
-    assert f"It works from 08:30 on {start:%A} {start.day} {start:%B}, 30 minutes before" in (
-        message.body
-    )
+    assert f"It opens at 08:30 on {start:%A} {start.day} {start:%B %Y}" in message.body
+    assert "30 minutes before the start" in message.body
     assert f"http://127.0.0.1:8000{jukka.private_path()}" in message.body
     for text in (message.body, html_of(message)):
         assert SECRET_ADDRESS not in text
@@ -190,7 +189,7 @@ def test_an_on_site_attendee_gets_the_venue_and_what_to_bring(join_link_for_on_s
     assert SECRET_ADDRESS not in message.body
     offers_the_link = f"http://127.0.0.1:8000{anna.join_path()}" in message.body
     assert offers_the_link == join_link_for_on_site
-    assert ("You can also follow the event online" in message.body) == join_link_for_on_site
+    assert ("To follow online as well" in message.body) == join_link_for_on_site
 
 
 def test_an_online_only_events_reminder_never_mentions_on_site_attendance():

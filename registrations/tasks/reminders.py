@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django_tasks import task
 
 from registrations.emails import absolute_url, mail_each_once
+from registrations.joining import joining_for
 from registrations.models import (
     AttendanceMode,
     Event,
@@ -105,10 +106,7 @@ def reminder_context(
         "event": event,
         "lead_time": lead_time,
         "on_site": registration.attendance_mode == AttendanceMode.ON_SITE,
-        "join_url": absolute_url(registration.join_path())
-        if registration.may_join_online()
-        else "",
-        "join_opens_at": event.start - timedelta(minutes=event.join_opens_minutes_before),
+        "joining": joining_for(registration),
         "manage_url": absolute_url(registration.private_path()),
     }
 
