@@ -25,6 +25,7 @@ from tests.factories.meetings import (
     make_participant,
     make_slots,
 )
+from tests.factories.messages import make_message
 from tests.factories.people import PEOPLE, person
 from tests.factories.registrations import register, registrant, registration_form_data
 from tests.factories.surveys import (
@@ -48,6 +49,7 @@ __all__ = [
     "make_event",
     "make_invited_registration",
     "make_meeting_event",
+    "make_message",
     "make_open_event",
     "make_participant",
     "make_registration",
