@@ -23,6 +23,7 @@ from registrations.services.messages import (
     message_create_for_selection,
     message_save_draft,
     message_send,
+    message_send_rest,
 )
 from registrations.tasks.messages import send_organiser_message
 from tests.factories import (
@@ -164,10 +165,13 @@ def test_a_failed_address_stays_pending_and_a_later_run_sends_only_it(
     assert (message.state, len(mail.outbox)) == (MessageState.SENDING, 1)
 
     monkeypatch.setattr(emails, "send_templated_email", real_send)
-    assert send_organiser_message.call(message_id=message.pk) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert message_send_rest(message=message, actor=Actor.system("test")) == 1
 
     message.refresh_from_db()
     assert message.state == MessageState.SENT
+    with pytest.raises(TransitionRefused, match="nothing is left to send"):
+        message_send_rest(message=message, actor=Actor.system("test"))
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         event.registrations.filter(status=CONFIRMED, attendance_mode="online").values_list(
             "email", flat=True
@@ -305,13 +309,39 @@ def test_a_sent_message_cannot_be_changed_in_the_admin(
         {"event": event.pk, "segment": "online", "subject": "Changed", "body": "Changed"},
     )
     again = admin_client_for.post(
-        reverse("admin:registrations_organisermessage_send", args=[message.pk]), {"checked": "on"}
+        reverse("admin:registrations_organisermessage_send", args=[message.pk]),
+        {"checked": "on"},
+        follow=True,
     )
 
     assert response.status_code == 403
-    assert again.status_code == 403
+    assert "has been sent already" in again.content.decode()
     assert OrganiserMessage.objects.get().subject == "The stream starts at 9:00"
     assert len(mail.outbox) == 1
+
+
+def test_the_page_of_a_message_with_failed_addresses_sends_to_them_again(
+    admin_client_for, event, django_capture_on_commit_callbacks, monkeypatch
+):
+    message = make_message(event)
+    monkeypatch.setattr(emails, "send_templated_email", mock_failure)
+    send(message, django_capture_on_commit_callbacks)
+    monkeypatch.undo()
+
+    page = admin_client_for.get(change_url(message)).content.decode()
+    assert "0 of 1" in page and "1 recipient is not mailed yet." in page
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client_for.post(
+            reverse("admin:registrations_organisermessage_send_rest", args=[message.pk])
+        )
+
+    assert len(mail.outbox) == 1
+    page = admin_client_for.get(change_url(message)).content.decode()
+    assert "1 of 1" in page and "not mailed yet" not in page
+
+
+def mock_failure(**kwargs):
+    raise ConnectionError("mail server down")
 
 
 def test_an_unknown_placeholder_is_shown_on_the_admin_form(admin_client_for, event):
@@ -365,6 +395,7 @@ def test_staff_without_the_message_permissions_cannot_write_or_send(
     )
 
     assert "write_to_selected" not in listing
+    assert "Send to" not in client.get(change_url(message)).content.decode()
     assert send_response.status_code == 403
     assert client.get(reverse("admin:registrations_organisermessage_add")).status_code == 403
 

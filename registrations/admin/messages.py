@@ -20,8 +20,8 @@ from registrations.models import MessageSegment, MessageState, OrganiserMessage
 from registrations.selectors import message_recipients
 from registrations.services.action_log import Actor
 from registrations.services.errors import ServiceError
-from registrations.services.messages import message_save_draft, message_send
-from registrations.tasks.messages import organiser_message_mail
+from registrations.services.messages import message_save_draft, message_send, message_send_rest
+from registrations.tasks.messages import organiser_message_mail, pending_recipients
 
 from .meetings import ServiceAdminForm, ServiceFormAdmin
 
@@ -155,9 +155,15 @@ class OrganiserMessageAdmin(ServiceFormAdmin):
             more,
         )
 
+    def may_send(self, request: HttpRequest) -> bool:
+        """Sending needs the change permission on messages (a sent one is never changed)."""
+        return super().has_change_permission(request)
+
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         if obj is not None and obj.state == MessageState.DRAFT:
             context.update(draft_preview(obj))
+        if obj is not None and obj.state == MessageState.SENDING and self.may_send(request):
+            context["waiting_count"] = pending_recipients(obj).count()
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def get_urls(self):
@@ -167,17 +173,40 @@ class OrganiserMessageAdmin(ServiceFormAdmin):
                 self.admin_site.admin_view(self.send_view),
                 name="registrations_organisermessage_send",
             ),
+            path(
+                "<path:object_id>/send-rest/",
+                self.admin_site.admin_view(self.send_rest_view),
+                name="registrations_organisermessage_send_rest",
+            ),
             *super().get_urls(),
         ]
+
+    def _message_to_send(self, request: HttpRequest, object_id: str) -> OrganiserMessage:
+        message = self.get_object(request, unquote(object_id))
+        if message is None:
+            raise Http404
+        if not self.may_send(request):
+            raise PermissionDenied
+        return message
+
+    def send_rest_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        message = self._message_to_send(request, object_id)
+        try:
+            waiting = message_send_rest(message=message, actor=Actor.organiser(request.user))
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Sending again to the %(count)d not yet mailed.") % {"count": waiting}
+            )
+        return redirect("admin:registrations_organisermessage_change", message.pk)
 
     def send_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        message = self.get_object(request, unquote(object_id))
-        if message is None:
-            raise Http404
-        if not self.has_change_permission(request, message):
-            raise PermissionDenied
+        message = self._message_to_send(request, object_id)
         if not request.POST.get("checked"):
             messages.error(request, _("Tick the box to confirm that you checked the preview."))
             return redirect("admin:registrations_organisermessage_change", message.pk)

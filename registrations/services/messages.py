@@ -22,7 +22,12 @@ from registrations.models import (
     SurveyResponse,
 )
 from registrations.selectors import message_recipients
-from registrations.tasks.messages import PLACEHOLDER_PATTERN, PLACEHOLDERS, send_organiser_message
+from registrations.tasks.messages import (
+    PLACEHOLDER_PATTERN,
+    PLACEHOLDERS,
+    pending_recipients,
+    send_organiser_message,
+)
 
 from .action_log import Actor, field_changes, log_action, snapshot
 from .errors import InvalidInput, ServiceError, TransitionRefused
@@ -181,6 +186,28 @@ def message_send(*, message: OrganiserMessage, actor: Actor) -> OrganiserMessage
         actor=actor,
         changes={**field_changes(before, message), "recipients": [0, message.recipients.count()]},
     )
+    _enqueue_sending(message)
+    return message
+
+
+@transaction.atomic
+def message_send_rest(*, message: OrganiserMessage, actor: Actor) -> int:
+    """Hand the recipients still waiting (their address failed, or a worker stopped) to the
+    worker again; returns how many. Each is still mailed once."""
+    message = OrganiserMessage.objects.select_for_update().get(pk=message.pk)
+    pending = pending_recipients(message).count()
+    if message.state != MessageState.SENDING or not pending:
+        raise TransitionRefused(_("Everyone has been sent this message; nothing is left to send."))
+    log_action(
+        subject=message,
+        event=message.event,
+        action="sending again to those not yet mailed",
+        actor=actor,
+    )
+    _enqueue_sending(message)
+    return pending
+
+
+def _enqueue_sending(message: OrganiserMessage) -> None:
     message_id = message.pk
     transaction.on_commit(lambda: send_organiser_message.enqueue(message_id=message_id))
-    return message

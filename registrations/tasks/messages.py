@@ -4,6 +4,7 @@ workers run the task or how often it runs."""
 import re
 from typing import Any
 
+from django.db.models import QuerySet
 from django_tasks import task
 
 from registrations.emails import absolute_url, mail_each_once
@@ -57,7 +58,7 @@ def _person(recipient: MessageRecipient) -> Registration | SurveyResponse:
     return recipient.registration or recipient.survey_response  # type: ignore[return-value]
 
 
-def pending_recipients(message: OrganiserMessage):
+def pending_recipients(message: OrganiserMessage) -> QuerySet[MessageRecipient]:
     return MessageRecipient.objects.filter(message=message, sent_at__isnull=True)
 
 
