@@ -281,7 +281,7 @@ def test_the_organiser_writes_to_online_attendees_and_sees_who_received_it(
     page = admin_client_for.get(change_url(message)).content.decode()
     assert "2 of 2" in page
     for person in event.registrations.filter(attendance_mode="online", status=CONFIRMED):
-        assert person.email in page
+        assert person.email in page and person.last_name in page
     assert "Send to" not in page
     assert 'name="subject"' not in page  # read-only once sent
 

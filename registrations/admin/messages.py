@@ -21,7 +21,11 @@ from registrations.selectors import message_recipients
 from registrations.services.action_log import Actor
 from registrations.services.errors import ServiceError
 from registrations.services.messages import message_save_draft, message_send, message_send_rest
-from registrations.tasks.messages import organiser_message_mail, pending_recipients
+from registrations.tasks.messages import (
+    organiser_message_mail,
+    pending_recipients,
+    recipient_person,
+)
 
 from .meetings import ServiceAdminForm, ServiceFormAdmin
 
@@ -48,15 +52,6 @@ class OrganiserMessageAdmin(ServiceFormAdmin):
     list_filter = ["state", "segment", "event"]
     search_fields = ["subject", "body"]
     list_select_related = ["event"]
-    readonly_fields = [
-        "state",
-        "progress",
-        "created_by",
-        "created_at",
-        "sent_by",
-        "send_started_at",
-        "recipients_table",
-    ]
 
     def get_queryset(self, request):
         return (
@@ -127,12 +122,18 @@ class OrganiserMessageAdmin(ServiceFormAdmin):
 
     @admin.display(description=_("recipients"))
     def recipients_table(self, message: OrganiserMessage) -> str:
-        recipients = list(message.recipients.all()[:RECIPIENTS_SHOWN])
+        recipients = list(
+            message.recipients.select_related("registration", "survey_response")[:RECIPIENTS_SHOWN]
+        )
         rows = format_html_join(
             "",
-            "<tr><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
-                (recipient.email, _local(recipient.sent_at) if recipient.sent_at else _("not yet"))
+                (
+                    recipient_person(recipient).full_name,
+                    recipient.email,
+                    _local(recipient.sent_at) if recipient.sent_at else _("not yet"),
+                )
                 for recipient in recipients
             ),
         )
@@ -147,8 +148,9 @@ class OrganiserMessageAdmin(ServiceFormAdmin):
             else ""
         )
         return format_html(
-            '<table><thead><tr><th scope="col">{}</th><th scope="col">{}</th></tr></thead>'
-            "<tbody>{}</tbody></table>{}",
+            '<table><thead><tr><th scope="col">{}</th><th scope="col">{}</th>'
+            '<th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>{}',
+            _("name"),
             _("email"),
             _("sent at"),
             rows,

@@ -53,7 +53,7 @@ def organiser_message_mail(
     }
 
 
-def _person(recipient: MessageRecipient) -> Registration | SurveyResponse:
+def recipient_person(recipient: MessageRecipient) -> Registration | SurveyResponse:
     """The row's person: its check constraint says it has exactly one of the two."""
     return recipient.registration or recipient.survey_response  # type: ignore[return-value]
 
@@ -72,7 +72,7 @@ def send_organiser_message(message_id: int) -> int:
     sent = mail_each_once(
         pending_recipients(message).select_related("registration", "survey_response"),
         sent_at_field="sent_at",
-        mail=lambda recipient: organiser_message_mail(message, _person(recipient)),
+        mail=lambda recipient: organiser_message_mail(message, recipient_person(recipient)),
         batch_size=MESSAGE_BATCH_SIZE,
     )
     if not pending_recipients(message).exists():
