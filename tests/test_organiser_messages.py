@@ -17,7 +17,7 @@ from registrations.models import (
     RegistrationStatus,
 )
 from registrations.selectors import message_recipients
-from registrations.services.action_log import Actor
+from registrations.services.action_log import Actor, action_log_for
 from registrations.services.errors import ServiceError, TransitionRefused
 from registrations.services.messages import (
     message_create_for_selection,
@@ -284,6 +284,27 @@ def test_the_organiser_writes_to_online_attendees_and_sees_who_received_it(
         assert person.email in page and person.last_name in page
     assert "Send to" not in page
     assert 'name="subject"' not in page  # read-only once sent
+    assert [entry.action for entry in action_log_for(message)] == [
+        "sent to everyone",
+        "sent",
+        "written",
+    ]
+
+
+def test_a_draft_is_edited_in_the_admin_and_the_edit_logged(admin_client_for, event):
+    message = make_message(event)
+
+    response = admin_client_for.post(
+        change_url(message),
+        {"segment": "on_site", "subject": "Badge pick-up", "body": "Dear {first_name},"},
+    )
+
+    assert response.status_code == 302
+    message.refresh_from_db()
+    assert (message.segment, message.subject) == ("on_site", "Badge pick-up")
+    (edit, _written) = action_log_for(message)
+    assert edit.action == "edited"
+    assert edit.changes["subject"] == ["The stream starts at 9:00", "Badge pick-up"]
 
 
 def test_sending_needs_the_confirmation_tick_and_a_post(admin_client_for, event):
