@@ -59,8 +59,11 @@ def render_templated_email(
     subject = render_to_string(f"registrations/email/{template}_subject.txt", context)
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
-        body=render_to_string(f"registrations/email/{template}.txt", context),
+        body=_with_contact_footer(
+            render_to_string(f"registrations/email/{template}.txt", context), context
+        ),
         to=[to],
+        reply_to=organiser_reply_to(context),
         connection=connection,
     )
     message.attach_alternative(
@@ -69,6 +72,20 @@ def render_templated_email(
     for attachment in attachments:
         message.attach(attachment.filename, attachment.content, attachment.mimetype)
     return message
+
+
+def organiser_reply_to(context: dict) -> list[str]:
+    """Replies to an event's mail go to its organiser contact."""
+    event = context.get("event")
+    return [event.contact_email] if event is not None else []
+
+
+def _with_contact_footer(body: str, context: dict) -> str:
+    """An event's plain-text mail ends with its organiser contact (the HTML one: _base.html)."""
+    if context.get("event") is None:
+        return body
+    footer = render_to_string("registrations/email/_footer.txt", context)
+    return f"{body.rstrip()}\n\n{footer}"
 
 
 def send_templated_email(
@@ -135,24 +152,35 @@ def send_templated_email_on_commit(
         to=to, template=template, context=context, attachments=attachments
     )
     (html, _mimetype) = message.alternatives[0]
-    subject, body = str(message.subject), str(message.body)
+    subject, body, reply_to = str(message.subject), str(message.body), list(message.reply_to)
     encoded = [
         [attachment.filename, base64.b64encode(attachment.content).decode(), attachment.mimetype]
         for attachment in attachments
     ]
     transaction.on_commit(
         lambda: send_rendered_email.enqueue(
-            to=to, subject=subject, body=body, html=str(html), attachments=encoded
+            to=to,
+            subject=subject,
+            body=body,
+            html=str(html),
+            attachments=encoded,
+            reply_to=reply_to,
         )
     )
 
 
 @task()
 def send_rendered_email(
-    *, to: str, subject: str, body: str, html: str, attachments: list[list[str]]
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    html: str,
+    attachments: list[list[str]],
+    reply_to: list[str] | None = None,
 ) -> None:
     """The worker's half of send_templated_email_on_commit (arguments are JSON: no bytes)."""
-    message = EmailMultiAlternatives(subject=subject, body=body, to=[to])
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[to], reply_to=reply_to)
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:
         message.attach(filename, base64.b64decode(content), mimetype)

@@ -19,6 +19,7 @@ from registrations.models import (
     ACTIVE_REQUEST_STATUSES,
     ApplicationCall,
     AttendanceIntent,
+    AttendanceMode,
     Event,
     ExpressionOfInterest,
     InterestSurvey,
@@ -26,6 +27,9 @@ from registrations.models import (
     Meeting,
     MeetingRequest,
     MeetingRequestStatus,
+    MessageRecipient,
+    MessageSegment,
+    OrganiserMessage,
     ParticipantProfile,
     Registration,
     RegistrationStatus,
@@ -237,6 +241,35 @@ def waiting_list_position(*, registration: Registration) -> int | None:
         | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
     )
     return ahead.count() + 1
+
+
+def message_recipients(
+    message: OrganiserMessage,
+) -> QuerySet[Registration] | QuerySet[SurveyResponse]:
+    """Who a draft message would go to now, in the order of their entries: a cancelled
+    registration never; for a selection, the selected registrations (fixed when selected);
+    for the survey segment, the respondents who asked to be told (a withdrawn answer is gone).
+    """
+    if message.segment == MessageSegment.SURVEY_NOTIFY:
+        return SurveyResponse.objects.filter(
+            survey__event_id=message.event_id, notify_when_registration_opens=True
+        ).order_by("pk")
+    confirmed = Q(status=RegistrationStatus.CONFIRMED)
+    segments = {
+        MessageSegment.ON_SITE: confirmed & Q(attendance_mode=AttendanceMode.ON_SITE),
+        MessageSegment.ONLINE: confirmed & Q(attendance_mode=AttendanceMode.ONLINE),
+        MessageSegment.WAITING_LIST: Q(status=RegistrationStatus.WAITLISTED),
+        MessageSegment.MATCHMAKING: confirmed & Q(event__meeting_rules__isnull=False),
+        MessageSegment.SELECTION: Q(
+            pk__in=MessageRecipient.objects.filter(message=message).values("registration_id")
+        ),
+    }
+    return (
+        Registration.objects.filter(event_id=message.event_id)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .filter(segments[MessageSegment(message.segment)])
+        .order_by("pk")
+    )
 
 
 def event_open_call(*, event: Event) -> ApplicationCall | None:

@@ -1,3 +1,3 @@
 """Organiser administration, one module per area."""
 
-from . import action_log, events, exports, matchmaking, meetings, registrations, surveys  # noqa: F401
+from . import action_log, events, exports, matchmaking, meetings, messages, registrations, surveys  # noqa: F401

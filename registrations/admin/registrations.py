@@ -1,13 +1,16 @@
 """The registrations list, whose actions go through the same services as the public pages."""
 
 from django import forms
-from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from registrations import selectors
 from registrations.models import CONTACT_FIELDS, Registration
 from registrations.services.action_log import Actor
+from registrations.services.errors import ServiceError
+from registrations.services.messages import message_create_for_selection
 from registrations.services.registration import (
     registration_cancel,
     registration_confirm_from_waitlist,
@@ -50,7 +53,7 @@ class RegistrationAdmin(CsvExportAdmin):
     search_fields = ["first_name", "last_name", "email", "organisation"]
     list_select_related = ["event"]
     date_hierarchy = "created_at"
-    actions = ["confirm_from_waitlist", "cancel", "resend_confirmation"]
+    actions = ["confirm_from_waitlist", "cancel", "resend_confirmation", "write_to_selected"]
     readonly_fields = [
         "event",
         "attendance_mode",
@@ -129,3 +132,24 @@ class RegistrationAdmin(CsvExportAdmin):
             ),
             _("Confirmation resent to %(count)d person(s)."),
         )
+
+    def has_write_message_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("registrations.add_organisermessage")
+
+    @admin.action(description=_("Write to the selected people"), permissions=["write_message"])
+    def write_to_selected(self, request, queryset) -> HttpResponse | None:
+        """A draft message to the selection (cancelled registrations left out), opened to write."""
+        try:
+            message, left_out = message_create_for_selection(
+                registrations=queryset, actor=Actor.organiser(request.user)
+            )
+        except ServiceError as error:
+            messages.error(request, error.message)
+            return None
+        if left_out:
+            messages.warning(
+                request,
+                _("%(count)d cancelled registration(s) left out: they are not written to.")
+                % {"count": left_out},
+            )
+        return redirect("admin:registrations_organisermessage_change", message.pk)

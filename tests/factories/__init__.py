@@ -26,6 +26,7 @@ from tests.factories.meetings import (
     make_participant,
     make_slots,
 )
+from tests.factories.messages import make_message
 from tests.factories.organisers import make_totp_device
 from tests.factories.people import PEOPLE, person
 from tests.factories.registrations import register, registrant, registration_form_data
@@ -50,6 +51,7 @@ __all__ = [
     "make_event",
     "make_invited_registration",
     "make_meeting_event",
+    "make_message",
     "make_open_event",
     "make_participant",
     "make_registration",
