@@ -245,3 +245,18 @@ def test_the_service_refuses_a_registration_of_another_event(event, aino, organi
             registration_id=aino.pk,
             actor=Actor.organiser(organiser),
         )
+
+
+def test_the_admin_lists_who_is_checked_in_and_links_the_desk(admin_client_for, event, aino):
+    anna = register(event, first_name="Anna", last_name="Müller")
+    attendee_check_in(event=event, token=aino.checkin_token, actor=Actor.system("test desk"))
+    changelist = reverse("admin:registrations_registration_changelist")
+
+    checked_in = admin_client_for.get(changelist, {"checked_in_at__isnull": "False"})
+    assert [row.pk for row in checked_in.context["cl"].result_list] == [aino.pk]
+    not_yet = admin_client_for.get(changelist, {"checked_in_at__isnull": "True"})
+    assert [row.pk for row in not_yet.context["cl"].result_list] == [anna.pk]
+    assert "column-checked_in_at" in checked_in.content.decode()
+
+    event_page = admin_client_for.get(reverse("admin:registrations_event_change", args=[event.pk]))
+    assert f'href="{desk_url(event)}"' in event_page.content.decode()
