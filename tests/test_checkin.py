@@ -11,7 +11,7 @@ from django.utils import timezone
 from registrations.models import ActionLogEntry, AttendanceMode, Registration, RegistrationStatus
 from registrations.services.action_log import Actor
 from registrations.services.checkin import CheckInRefused, attendee_check_in
-from registrations.services.registration import registration_cancel
+from registrations.services.registration import registration_cancel, registration_change_mode
 from tests.factories import BERLIN, make_checkin_staff, make_open_event, register
 from tests.helpers.concurrency import run_together
 
@@ -93,12 +93,27 @@ def test_the_confirmation_mail_carries_the_code_as_an_inline_png_the_html_shows(
     assert with_code.checkin_token not in message.body
 
 
-def test_an_online_attendees_mail_has_no_code(event, django_capture_on_commit_callbacks):
+def mail_images(message) -> list:
+    return [part for part in message.message().walk() if part.get_content_maintype() == "image"]
+
+
+def test_an_online_attendees_mail_has_no_code_and_a_switch_to_on_site_brings_it(
+    event, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        register(event, attendance_mode=AttendanceMode.ONLINE)
+        registration = register(event, attendance_mode=AttendanceMode.ONLINE)
     message = mail.outbox[-1]
     assert "cid:" not in message.alternatives[0][0]
-    assert not [part for part in message.message().walk() if part.get_content_maintype() == "image"]
+    assert not mail_images(message)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_change_mode(
+            registration=registration, attendance_mode=AttendanceMode.ON_SITE, actor=Actor.person()
+        )
+    switched = mail.outbox[-1]
+    assert "You now attend on site" in switched.alternatives[0][0]
+    assert '<img src="cid:checkin-code"' in switched.alternatives[0][0]
+    assert [image["Content-ID"] for image in mail_images(switched)] == ["<checkin-code>"]
 
 
 # The desk --------------------------------------------------------------------------------------
