@@ -11,6 +11,7 @@ import base64
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from email.mime.image import MIMEImage
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -28,9 +29,23 @@ Row = TypeVar("Row", bound=models.Model)
 
 @dataclass(frozen=True)
 class Attachment:
+    """A file sent with a mail; with a `content_id`, an image the HTML shows inline
+    (`<img src="cid:...">`). Inline images go through send_templated_email only."""
+
     filename: str
     content: bytes
     mimetype: str
+    content_id: str = ""
+
+
+def _attach(message: EmailMultiAlternatives, attachment: Attachment) -> None:
+    if not attachment.content_id:
+        message.attach(attachment.filename, attachment.content, attachment.mimetype)
+        return
+    image = MIMEImage(attachment.content, _subtype=attachment.mimetype.split("/")[1])
+    image.add_header("Content-ID", f"<{attachment.content_id}>")
+    image.add_header("Content-Disposition", "inline", filename=attachment.filename)
+    message.attach(image)
 
 
 # A form that emails a private link "again" must not become a way to flood someone's inbox.
@@ -70,7 +85,7 @@ def render_templated_email(
         render_to_string(f"registrations/email/{template}.html", context), "text/html"
     )
     for attachment in attachments:
-        message.attach(attachment.filename, attachment.content, attachment.mimetype)
+        _attach(message, attachment)
     return message
 
 

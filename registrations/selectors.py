@@ -1,7 +1,8 @@
 """Read queries shared by public pages, the admin and the exports."""
 
+import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from django.contrib.auth.models import User
@@ -15,12 +16,14 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_stubs_ext import StrOrPromise
 
+from registrations.checkin_codes import MANUAL_CODE_LENGTH
 from registrations.models import (
     ACTIVE_REQUEST_STATUSES,
     ApplicationCall,
     AttendanceIntent,
     AttendanceMode,
     Event,
+    EventFormat,
     ExpressionOfInterest,
     InterestSurvey,
     Invitation,
@@ -269,6 +272,69 @@ def message_recipients(
         .exclude(status=RegistrationStatus.CANCELLED)
         .filter(segments[MessageSegment(message.segment)])
         .order_by("pk")
+    )
+
+
+def checkin_events(*, now: datetime | None = None) -> QuerySet[Event]:
+    """Events with attendees at a venue that are not long over, for the check-in desk."""
+    since = (now or timezone.now()) - timedelta(days=1)
+    return Event.objects.exclude(format=EventFormat.ONLINE).filter(end__gt=since).order_by("start")
+
+
+def checkin_event(*, slug: str) -> Event:
+    return get_object_or_404(Event.objects.exclude(format=EventFormat.ONLINE), slug=slug)
+
+
+@dataclass(frozen=True)
+class CheckInCounts:
+    checked_in: int
+    expected: int  # confirmed on-site attendees
+
+
+def checkin_counts(*, event: Event) -> CheckInCounts:
+    counts = Registration.objects.filter(
+        event=event, status=RegistrationStatus.CONFIRMED, attendance_mode=AttendanceMode.ON_SITE
+    ).aggregate(expected=Count("pk"), checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)))
+    return CheckInCounts(**counts)
+
+
+# Letters that Unicode does not decompose into a base letter and an accent.
+_UNACCENTED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe"})
+
+
+def _folded(text: str) -> str:
+    """Text as searched at the desk: Järvenpää, JARVENPAA and jarvenpaa are alike."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_UNACCENTED))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+CHECKIN_SEARCH_LIMIT = 20
+
+
+def checkin_search(*, event: Event, text: str) -> list[Registration]:
+    """The event's registrations whose name, organisation or email has every word of `text`,
+    accents and case aside, or whose check-in code ends with `text` (the code for typing).
+
+    Matched in Python over the event's names (a few thousand rows at most): accent-folding in
+    the database would need PostgreSQL's unaccent extension, which SQLite lacks.
+    """
+    words = _folded(text).split()
+    if not words:
+        return []
+    rows = Registration.objects.filter(event=event).values_list(
+        "pk", "first_name", "last_name", "organisation", "email", "checkin_token"
+    )
+    code = text.strip()
+    matches = [
+        pk
+        for pk, *fields, token in rows.iterator()
+        if all(word in _folded(" ".join(fields)) for word in words)
+        or (len(code) >= MANUAL_CODE_LENGTH and token.endswith(code))
+    ]
+    return list(
+        Registration.objects.filter(pk__in=matches[:CHECKIN_SEARCH_LIMIT])
+        .select_related("event", "checked_in_by")
+        .order_by("last_name", "first_name", "pk")
     )
 
 

@@ -25,7 +25,9 @@ def entries(content) -> list:
 
 
 def ics_attachment(message) -> bytes:
-    (content,) = [a[1] for a in message.attachments if a[0].endswith(".ics")]
+    """The .ics file of a mail (an inline image, e.g. the check-in QR code, is a MIME part)."""
+    files = [a for a in message.attachments if isinstance(a, tuple)]
+    (content,) = [a[1] for a in files if a[0].endswith(".ics")]
     return content.encode() if isinstance(content, str) else content
 
 

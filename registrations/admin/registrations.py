@@ -48,8 +48,17 @@ class RegistrationAdmin(CsvExportAdmin):
         "status",
         "country",
         "created_at",
+        "checked_in_at",
     ]
-    list_filter = ["event", "attendance_mode", "status", "country", "organisation_type"]
+    # The date filter of a nullable field offers "No date" / "Has date": not yet / checked in.
+    list_filter = [
+        "event",
+        "attendance_mode",
+        "status",
+        "country",
+        "organisation_type",
+        "checked_in_at",
+    ]
     search_fields = ["first_name", "last_name", "email", "organisation"]
     list_select_related = ["event"]
     date_hierarchy = "created_at"
@@ -64,6 +73,8 @@ class RegistrationAdmin(CsvExportAdmin):
         "consented_at",
         "waitlisted_at",
         "cancelled_at",
+        "checked_in_at",
+        "checked_in_by",
         "created_at",
         "updated_at",
     ]
@@ -81,6 +92,8 @@ class RegistrationAdmin(CsvExportAdmin):
                     "consented_at",
                     "waitlisted_at",
                     "cancelled_at",
+                    "checked_in_at",
+                    "checked_in_by",
                     "created_at",
                     "updated_at",
                 ]

@@ -14,6 +14,11 @@ from django.utils import timezone
 from django_tasks import task
 
 from registrations.calendar import registration_calendar
+from registrations.checkin_codes import (
+    MAIL_IMAGE_CONTENT_ID,
+    checkin_code_mail_image,
+    shows_checkin_code,
+)
 from registrations.emails import (
     Attachment,
     absolute_url,
@@ -65,6 +70,7 @@ def send_registration_email(
     if registration is None or registration.status != status:
         return
     event = registration.event
+    checkin_code = template in CHECKIN_CODE_MAILS and shows_checkin_code(registration)
     send_templated_email(
         to=registration.email,
         template=template,
@@ -74,9 +80,21 @@ def send_registration_email(
             "manage_url": absolute_url(registration.private_path()),
             "joining": joining_for(registration),
             "previous_mode": AttendanceMode(previous_mode).label if previous_mode else "",
+            "checkin_code_cid": MAIL_IMAGE_CONTENT_ID if checkin_code else "",
         },
-        attachments=_calendar_attachments(registration, template),
+        attachments=[
+            *_calendar_attachments(registration, template),
+            *([checkin_code_mail_image(registration)] if checkin_code else []),
+        ],
     )
+
+
+# The mails that give a confirmed on-site attendee a place at the venue carry the QR code.
+CHECKIN_CODE_MAILS = {
+    "registration_confirmation",
+    "registration_mode_changed",
+    "registration_promoted",
+}
 
 
 def _calendar_attachments(registration: Registration, template: str) -> list[Attachment]:

@@ -28,7 +28,7 @@ from tests.factories.meetings import (
 )
 from tests.factories.messages import make_message
 from tests.factories.organisers import make_totp_device
-from tests.factories.people import PEOPLE, person
+from tests.factories.people import PEOPLE, make_checkin_staff, person
 from tests.factories.registrations import register, registrant, registration_form_data
 from tests.factories.surveys import (
     make_response,
@@ -48,6 +48,7 @@ __all__ = [
     "invitation_form_data",
     "make_application",
     "make_call",
+    "make_checkin_staff",
     "make_event",
     "make_invited_registration",
     "make_meeting_event",

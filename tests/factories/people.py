@@ -2,6 +2,8 @@
 
 from itertools import count
 
+from django.contrib.auth.models import Permission, User
+
 from registrations.models import OrganisationType
 
 _people = count(1)
@@ -30,3 +32,12 @@ def person(**fields) -> dict:
     )
     details.update(fields)
     return details
+
+
+def make_checkin_staff(username: str = "desk.berlin"):
+    """A staff member who may only check attendees in (no other admin permission)."""
+    user = User.objects.create_user(username, f"{username}@eccp.example.eu", "desk password 2030")
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(Permission.objects.get(codename="check_in_attendees"))
+    return user
