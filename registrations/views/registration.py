@@ -16,7 +16,7 @@ from registrations.forms.registration import (
     initial_from_survey,
 )
 from registrations.models import RegistrationSource
-from registrations.prefill import survey_response_from_prefill
+from registrations.prefill import PREFILL_PARAMETER, survey_response_from_prefill
 from registrations.services.action_log import Actor
 from registrations.services.errors import LinkInvalid, RegistrationClosed, ServiceError
 from registrations.services.registration import (
@@ -48,7 +48,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         return _closed(request, event, RegistrationClosed.for_event(event, now).message)
 
     initial, source = {}, RegistrationSource.DIRECT
-    prefill = request.GET.get("from", "")
+    prefill = request.GET.get(PREFILL_PARAMETER, "")
     if prefill:
         try:
             response = survey_response_from_prefill(prefill, event=event)
