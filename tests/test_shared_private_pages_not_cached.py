@@ -47,7 +47,7 @@ def test_every_page_under_a_private_link_is_not_stored(client, tokens):
     for pattern in patterns:
         kind = str(pattern.pattern).split("/", 1)[0]
         assert kind in tokens, f"{pattern.pattern}: a new kind of private link needs a token here"
-        kwargs = {name: 1 for name in pattern.pattern.converters} | {"token": tokens[kind]}
+        kwargs = dict.fromkeys(pattern.pattern.converters, 1) | {"token": tokens[kind]}
         address = reverse(f"registrations:{pattern.name}", kwargs=kwargs)
         for response in (client.get(address), client.post(address, {})):
             assert response.status_code < 500, address
