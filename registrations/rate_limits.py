@@ -18,9 +18,12 @@ client by its /64 network, the block one household or server usually holds whole
 import ipaddress
 import logging
 import math
+import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.core import checks
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_ratelimit.core import get_usage  # type: ignore[import-untyped]  # no type hints
@@ -45,6 +48,22 @@ class Limit:
 POSTS_PER_IP = Limit("public-posts-per-ip", "RATE_LIMIT_POSTS_PER_IP")
 POSTS_PER_EMAIL = Limit("public-posts-per-email", "RATE_LIMIT_POSTS_PER_EMAIL")
 LINKS_PER_IP = Limit("private-links-per-ip", "RATE_LIMIT_LINKS_PER_IP")
+
+RATE = re.compile(r"[1-9]\d*/\d*[smhd]")
+
+
+@checks.register(checks.Tags.security)
+def check_rates(**kwargs: Any) -> list[checks.CheckMessage]:
+    """A mistyped rate would fail every form at its first POST: refuse it at start-up."""
+    return [
+        checks.Error(
+            f"{limit.setting} is {getattr(settings, limit.setting)!r}, not a rate.",
+            hint='Write count/period, the period s, m, h or d with an optional multiple: "30/10m".',
+            id="registrations.E001",
+        )
+        for limit in (POSTS_PER_IP, POSTS_PER_EMAIL, LINKS_PER_IP)
+        if not RATE.fullmatch(getattr(settings, limit.setting))
+    ]
 
 
 def client_key(request: HttpRequest) -> str:

@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 import redis
 from django.core import mail
+from django.core.checks.registry import registry
 from django.test import RequestFactory, TestCase
 from django.urls import reverse
 
 from eventsite.client_ip import client_ip
 from registrations.models import Registration, RegistrationStatus, SurveyResponse
+from registrations.rate_limits import check_rates
 from tests.factories import (
     make_open_event,
     make_survey,
@@ -203,6 +205,16 @@ def test_when_the_cache_cannot_count_the_forms_still_work(client, settings):
 
     assert answer(client, survey).status_code == 302
     assert SurveyResponse.objects.count() == 1
+
+
+def test_a_mistyped_rate_is_refused_at_start_up(settings):
+    settings.RATE_LIMIT_POSTS_PER_EMAIL = "10 per hour"
+
+    (error,) = check_rates()
+
+    assert error.id == "registrations.E001"
+    assert "RATE_LIMIT_POSTS_PER_EMAIL is '10 per hour'" in error.msg
+    assert check_rates.__name__ in {c.__name__ for c in registry.get_checks()}
 
 
 # Several web processes share the counts through Redis ---------------------------------------
