@@ -49,9 +49,10 @@ def watched_page(page):
 
 
 def visit(page, address):
-    response = page.goto(address)
+    # networkidle: the violations of late scripts and styles are reported too (a loaded machine
+    # may need longer than the usual timeout for it)
+    response = page.goto(address, wait_until="networkidle", timeout=30_000)
     assert response.ok, address
-    page.wait_for_load_state("networkidle")
     assert page.violations() == [], address
 
 
