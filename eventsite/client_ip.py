@@ -1,11 +1,4 @@
-"""The address of the person behind a request, also when a proxy sits in front of the site.
-
-Behind a proxy REMOTE_ADDR is the proxy's own address. `CLIENT_IP_HEADER` names the header in
-which the proxy passes the client's address on (e.g. `X-Real-IP`, or `X-Forwarded-For`, of which
-the last entry is the one the proxy itself added: the ones before it come from the client and
-can be made up). Empty (the default): the site faces the internet, REMOTE_ADDR is the client.
-Rate limits and the organiser login's lockout both count per this address.
-"""
+"""The client's IP address, the one way the project reads it (login lockout, rate limits)."""
 
 import ipaddress
 
@@ -13,18 +6,19 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The client's IP address, or "" when the request carries none that is valid."""
+def client_ip(request: HttpRequest) -> str | None:
+    """The address in the header named by CLIENT_IP_HEADER, else the peer's (REMOTE_ADDR).
+
+    A list such as X-Forwarded-For gives its last address: the one our proxy added, which the
+    client cannot forge (the addresses before it are whatever the client sent). A missing or
+    malformed value falls back to the peer's address.
+    """
     header = settings.CLIENT_IP_HEADER
     if header:
-        forwarded = request.headers.get(header, "").split(",")[-1]
-        if address := _valid(forwarded):
-            return address
-    return _valid(request.META.get("REMOTE_ADDR", ""))
-
-
-def _valid(value: str) -> str:
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return ""
+        value = request.META.get("HTTP_" + header.upper().replace("-", "_"), "")
+        last = value.rsplit(",", 1)[-1].strip()
+        try:
+            return str(ipaddress.ip_address(last))
+        except ValueError:
+            pass
+    return request.META.get("REMOTE_ADDR")

@@ -68,10 +68,13 @@ def check_rates(**kwargs: Any) -> list[checks.CheckMessage]:
 
 def client_key(request: HttpRequest) -> str:
     """The client address a limit counts by: an IPv6 address as its /64 network."""
-    address = client_ip(request)
-    if ":" in address:
+    try:
+        address = ipaddress.ip_address(client_ip(request) or "")
+    except ValueError:  # no address (e.g. a Unix socket without the proxy's header)
+        return "unknown"
+    if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
-    return address or "unknown"
+    return str(address)
 
 
 def posted_email(request: HttpRequest) -> str:

@@ -176,6 +176,7 @@ def test_behind_a_proxy_the_client_is_read_from_the_configured_header(client, se
         ("X-Real-IP", {"X-Real-IP": "198.51.100.7"}, "198.51.100.7"),
         ("X-Real-IP", {}, "10.0.0.2"),
         ("X-Real-IP", {"X-Real-IP": "not an address"}, "10.0.0.2"),
+        ("x-real-ip", {"X-Real-IP": "198.51.100.7"}, "198.51.100.7"),
         ("X-Forwarded-For", {"X-Forwarded-For": "192.0.2.1, 2001:db8::1"}, "2001:db8::1"),
     ],
 )
