@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "csp",
     "registrations",
 ]
 
@@ -74,6 +76,9 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # after CSRF (a forged POST is refused without counting) and the session (messages)
+    "registrations.middleware.PublicPagesMiddleware",
     # Last: turns a login refused for too many failures into the "locked out" page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -107,7 +112,25 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# Rate limits count here: with several web processes CACHE_URL must name a shared cache, e.g.
+# redis://127.0.0.1:6379/1 (Django's RedisCache); the local-memory default counts per process.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# The header in which the proxy in front passes on the client's address (e.g. X-Real-IP, or
+# X-Forwarded-For: its last entry); empty when the site faces the internet (REMOTE_ADDR).
+# Read by eventsite.client_ip.client_ip, for the rate limits and the login lockout alike.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+
+# Rate limits of the public site (registrations/rate_limits.py), "count/period" with the period
+# s, m, h or d and an optional multiple ("30/10m"). The per-client limits are generous because
+# a company or a venue behind one address (NAT) sends many people's requests from one address;
+# the per-address limit is the one that stops a flood of mail to one inbox.
+RATELIMIT_ENABLE = env.bool("RATE_LIMITS", default=True)
+RATE_LIMIT_POSTS_PER_IP = env.str("RATE_LIMIT_POSTS_PER_IP", default="30/10m")
+RATE_LIMIT_POSTS_PER_EMAIL = env.str("RATE_LIMIT_POSTS_PER_EMAIL", default="10/h")
+RATE_LIMIT_LINKS_PER_IP = env.str("RATE_LIMIT_LINKS_PER_IP", default="300/10m")
+# A cache that cannot count lets the request through (and logs it) rather than refusing all.
+RATELIMIT_FAIL_OPEN = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -142,10 +165,6 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "eventsite.admin_site.locked_out"
 AXES_CLIENT_IP_CALLABLE = "eventsite.client_ip.client_ip"
-# The request header in which the proxy in front passes the client's address (e.g.
-# X-Forwarded-For or X-Real-IP); empty: the site faces the internet and the peer's address is the
-# client's. Every use of the client's address goes through eventsite.client_ip.
-CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 # Two-factor login (TOTP, django-otp): whoever has set it up enters a code at every login;
 # superusers must set it up before they reach the admin, unless DEBUG (so `make run` logs in with
 # the printed password alone).
@@ -203,6 +222,20 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp) on every response: scripts and styles only from the
+# site's own static files, never inline (a style attribute included), and no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -18,3 +18,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STATIC_ROOT = None  # no collectstatic in tests; whitenoise then looks only at the finders
+# Rate limits off: tests count requests from one address; tests of the limits switch them on.
+RATELIMIT_ENABLE = False

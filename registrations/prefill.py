@@ -13,6 +13,8 @@ from registrations.models import Event, SurveyResponse
 from registrations.services.errors import LinkInvalid
 
 SALT = "registrations.prefill-from-survey"
+# The query parameter of the registration form that carries the signed value.
+PREFILL_PARAMETER = "from"
 MAX_AGE = timedelta(days=90)
 
 

@@ -2,8 +2,9 @@
 account): the overview of its requests and suggested partners, its profile, the catalogue,
 its availability and, once the schedule is published, its agenda.
 
-Every page is private to the organisation (its room links, its partners), so none may be
-stored by a browser or proxy cache (`never_cache`: no-store, private)."""
+Every page is private to the organisation (its room links, its partners): like every page
+under a private link, none is stored by a browser or proxy cache (no-store, private; see
+registrations.middleware)."""
 
 from collections import defaultdict
 from collections.abc import Callable
@@ -17,7 +18,6 @@ from django.forms import ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from registrations import selectors
@@ -65,7 +65,6 @@ def participant_page(view: ParticipantView) -> Callable[..., HttpResponse]:
     and a registration that takes no part in the meetings (none set up, cancelled, waiting)
     gets a page that says why."""
 
-    @never_cache
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, **kwargs: Any) -> HttpResponse:
         registration = selectors.registration_by_token(token=token)

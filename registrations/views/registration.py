@@ -18,7 +18,7 @@ from registrations.forms.registration import (
 )
 from registrations.joining import joining_for
 from registrations.models import RegistrationSource
-from registrations.prefill import survey_response_from_prefill
+from registrations.prefill import PREFILL_PARAMETER, survey_response_from_prefill
 from registrations.services.action_log import Actor
 from registrations.services.errors import LinkInvalid, RegistrationClosed, ServiceError
 from registrations.services.registration import (
@@ -50,7 +50,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         return _closed(request, event, RegistrationClosed.for_event(event, now).message)
 
     initial, source = {}, RegistrationSource.DIRECT
-    prefill = request.GET.get("from", "")
+    prefill = request.GET.get(PREFILL_PARAMETER, "")
     if prefill:
         try:
             response = survey_response_from_prefill(prefill, event=event)
