@@ -6,5 +6,6 @@ admin.site.site_title = "eventsite admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("checkin/", include("registrations.checkin_urls")),
     path("", include("registrations.urls")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registrations.views import checkin, events, join, matchmaking, meetings, registration, survey
+from registrations.views import events, join, matchmaking, meetings, registration, survey
 
 app_name = "registrations"
 
@@ -93,8 +93,4 @@ urlpatterns = [
         meetings.meetings_agenda_ics,
         name="meetings_agenda_ics",
     ),
-    # The check-in desk at the venue (staff with the check-in permission).
-    path("checkin/", checkin.checkin_choose_event, name="checkin_events"),
-    path("checkin/<slug:slug>/", checkin.checkin_desk, name="checkin_desk"),
-    path("checkin/<slug:slug>/check-in/", checkin.checkin_check_in, name="checkin_check_in"),
 ]

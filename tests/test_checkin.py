@@ -42,11 +42,11 @@ def desk(client):
 
 
 def desk_url(event):
-    return reverse("registrations:checkin_desk", kwargs={"slug": event.slug})
+    return reverse("checkin:desk", kwargs={"slug": event.slug})
 
 
 def check_in_url(event):
-    return reverse("registrations:checkin_check_in", kwargs={"slug": event.slug})
+    return reverse("checkin:check_in", kwargs={"slug": event.slug})
 
 
 def scan(client, event, code):
@@ -275,3 +275,17 @@ def test_the_admin_lists_who_is_checked_in_and_links_the_desk(admin_client_for, 
 
     event_page = admin_client_for.get(reverse("admin:registrations_event_change", args=[event.pk]))
     assert f'href="{desk_url(event)}"' in event_page.content.decode()
+
+
+def test_a_busy_desk_is_never_held_up_by_the_public_rate_limits(desk, event, settings):
+    """One desk scans hundreds of people from one address: the public pages' limits are not its."""
+    settings.RATELIMIT_ENABLE = True
+    settings.RATE_LIMIT_POSTS_PER_IP = "2/10m"
+    people = [register(event, email=f"attendee{number}@example.de") for number in range(2)]
+    unknown = "x" * 43
+
+    answers = [scan(desk, event, code) for code in (unknown, unknown, unknown)]
+    answers += [scan(desk, event, person.checkin_token) for person in people]
+
+    assert [answer.status_code for answer in answers] == [200] * 5
+    assert desk.get(desk_url(event)).status_code == 200

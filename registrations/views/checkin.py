@@ -94,7 +94,7 @@ def checkin_check_in(request: HttpRequest, slug: str) -> HttpResponse:
         outcome, messages.ERROR
     )
     messages.add_message(request, level, message)
-    desk = reverse("registrations:checkin_desk", kwargs={"slug": event.slug})
+    desk = reverse("checkin:desk", kwargs={"slug": event.slug})
     query = request.POST.get("q", "")
     return redirect(f"{desk}?{urlencode({'q': query})}" if query else desk)
 
