@@ -16,3 +16,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STATIC_ROOT = None  # no collectstatic in tests; whitenoise then looks only at the finders
+# Test clients send a form the moment they fetch it; the bot trap's own tests set a minimum.
+PUBLIC_FORM_MIN_FILL_SECONDS = 0

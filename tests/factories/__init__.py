@@ -26,6 +26,7 @@ from tests.factories.meetings import (
     make_slots,
 )
 from tests.factories.people import PEOPLE, person
+from tests.factories.public_forms import bot_trap_fields
 from tests.factories.registrations import register, registrant, registration_form_data
 from tests.factories.surveys import (
     make_response,
@@ -41,6 +42,7 @@ __all__ = [
     "PEOPLE",
     "application_details",
     "application_form_data",
+    "bot_trap_fields",
     "event_form_data",
     "invitation_form_data",
     "make_application",
