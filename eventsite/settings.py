@@ -205,6 +205,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # crispy adds each widget's class name as a CSS class: the country select keeps "select".
 CRISPY_CLASS_CONVERTERS = {"countryselect": "select"}
 
+# The public forms' bot trap (registrations/forms/bot_trap.py): a person takes longer than the
+# minimum to fill a form in; a page open for longer than the maximum is asked to be sent again.
+PUBLIC_FORM_MIN_FILL_SECONDS = env.int("PUBLIC_FORM_MIN_FILL_SECONDS", default=3)
+PUBLIC_FORM_MAX_AGE_SECONDS = 24 * 60 * 60
+
 # Version of the privacy notice people consent to; stored with every consent.
 PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="2020-08")
 

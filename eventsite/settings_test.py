@@ -20,3 +20,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 STATIC_ROOT = None  # no collectstatic in tests; whitenoise then looks only at the finders
 # Rate limits off: tests count requests from one address; tests of the limits switch them on.
 RATELIMIT_ENABLE = False
+# Test clients send a form the moment they fetch it; the bot trap's own tests set a minimum.
+PUBLIC_FORM_MIN_FILL_SECONDS = 0

@@ -11,14 +11,14 @@ urlpatterns = [
     path("events/<slug:slug>/calendar.ics", events.event_ics, name="event_ics"),
     path("events/<slug:slug>/survey/", survey.survey_form, name="survey"),
     path("events/<slug:slug>/survey/thanks/", survey.survey_thanks, name="survey_thanks"),
-    path(
-        "events/<slug:slug>/survey/answer-exists/",
-        survey.survey_answer_exists,
-        name="survey_answer_exists",
-    ),
     path("survey/<str:token>/", survey.survey_private, name="survey_private"),
     path("survey/<str:token>/withdraw/", survey.survey_withdraw, name="survey_withdraw"),
     path("events/<slug:slug>/register/", registration.register, name="register"),
+    path(
+        "events/<slug:slug>/register/sent/",
+        registration.registration_sent,
+        name="registration_sent",
+    ),
     path(
         "registration/<str:token>/",
         registration.registration_manage,

@@ -127,7 +127,7 @@ def test_the_form_registers_a_cancelled_person_again(client):
     response = client.post(register_url(event), registration_form_data(email=EMAIL))
 
     assert response.status_code == 302
-    assert response["Location"] == f"/registration/{first.token}/done/"
+    assert response["Location"] == f"/events/{event.slug}/register/sent/"
     first.refresh_from_db()
     assert first.status == RegistrationStatus.CONFIRMED
 

@@ -119,7 +119,8 @@ def test_a_form_with_errors_is_rendered_by_crispy_each_time():
 
 
 def _without_csrf(content: bytes) -> str:
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", content.decode())
+    """The page without what differs per request: the CSRF token and the bot trap's stamp."""
+    return re.sub(r'name="(csrfmiddlewaretoken|form_started)" value="[^"]+"', "", content.decode())
 
 
 @pytest.mark.django_db

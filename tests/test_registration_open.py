@@ -11,12 +11,13 @@ from django.utils import timezone
 from django_tasks.backends.dummy import DummyBackend
 
 from registrations import prefill
+from registrations.forms.registration import RegistrationForm
 from registrations.models import AttendanceMode, Registration, RegistrationSource, SurveyResponse
 from registrations.services.action_log import Actor
 from registrations.services.errors import TransitionRefused
 from registrations.services.registration import registration_close, registration_open
 from registrations.tasks.registration import send_registration_open_notices
-from tests.factories import make_event, make_survey_response
+from tests.factories import bot_trap_fields, make_event, make_survey_response
 
 pytestmark = pytest.mark.django_db
 
@@ -271,7 +272,11 @@ def test_the_link_opens_the_form_filled_with_the_survey_answers(client, notice):
 
 def test_registering_through_the_link_records_the_survey_as_source(client, notice):
     event, _response, link = notice
-    data = {**client.get(link).context["form"].initial, "consent": "on"}
+    data = {
+        **client.get(link).context["form"].initial,
+        "consent": "on",
+        **bot_trap_fields(RegistrationForm),
+    }
 
     client.post(link, data)
 

@@ -1,5 +1,7 @@
-"""Form fields shared by the public forms: clean single-line text, long text, consent, country."""
+"""Form fields shared by the public forms: clean single-line text, long text, names, emails,
+consent, country."""
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -14,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from registrations.email_addresses import normalise_email
 from registrations.models import privacy_notice_version
 
 
@@ -40,6 +43,35 @@ class SingleLineField(forms.CharField):
     """Text on one line; surrounding spaces are trimmed, so only spaces counts as empty."""
 
     default_validators = [reject_control_characters_single_line]
+
+
+# A web address in a name: a scheme, "www.", or a host name (two labels, the second at least
+# two letters, as in evil.example or evil.example/login; "J.Smith" is a name). The dots
+# include the ones IDNA reads as dots, so 「evil。example」 is caught too.
+_DOT = "[.\u3002\uff0e\uff61]"
+_WEB_ADDRESS = re.compile(
+    rf"[a-z][a-z0-9+.-]*://|\bwww{_DOT}|[\w-]{{2,}}{_DOT}[^\W\d_]{{2,}}\b", re.IGNORECASE
+)
+
+
+def reject_web_addresses(value: str) -> None:
+    """Names appear in our greetings; a link there would be sent out under our name."""
+    if _WEB_ADDRESS.search(unicodedata.normalize("NFKC", value)):
+        raise ValidationError(_("Please enter a name without a web address."), code="web_address")
+
+
+class PersonNameField(SingleLineField):
+    """A first or last name: one line, and never a web address."""
+
+    default_validators = [*SingleLineField.default_validators, reject_web_addresses]
+
+
+class NormalisedEmailField(forms.EmailField):
+    """An email address in its one spelling (see registrations.email_addresses)."""
+
+    def to_python(self, value):
+        address = super().to_python(value)
+        return normalise_email(address) if address else address
 
 
 class MultiLineField(forms.CharField):

@@ -13,6 +13,8 @@ from registrations.forms.fields import (
     CountryChoiceField,
     ModelIdMultipleChoiceField,
     MultiLineField,
+    NormalisedEmailField,
+    PersonNameField,
     PrivacyConsentField,
     SingleLineField,
 )
@@ -26,6 +28,7 @@ from registrations.models import (
 from registrations.services.matchmaking import ApplicationDetails
 
 from . import ServiceForm, field_of
+from .bot_trap import BotTrapForm
 
 # The answers passed on as they are (the declarations are left out when the call has none).
 APPLICATION_FIELDS = [
@@ -33,7 +36,7 @@ APPLICATION_FIELDS = [
 ]
 
 
-class ExpressionOfInterestForm(ServiceForm):
+class ExpressionOfInterestForm(BotTrapForm, ServiceForm):
     legal_name = SingleLineField(label=_("Legal name of the organisation"), max_length=200)
     country = CountryChoiceField(label=_("Country of establishment"))
     organisation_type = forms.ChoiceField(
@@ -64,12 +67,12 @@ class ExpressionOfInterestForm(ServiceForm):
         help_text=_("A few sentences for the clusters you might meet."),
     )
     seeks = MultiLineField(label=_("What your organisation seeks"), max_length=2000)
-    contact_first_name = SingleLineField(label=_("Contact person: first name"), max_length=100)
-    contact_last_name = SingleLineField(label=_("Contact person: last name"), max_length=100)
+    contact_first_name = PersonNameField(label=_("Contact person: first name"), max_length=100)
+    contact_last_name = PersonNameField(label=_("Contact person: last name"), max_length=100)
     contact_job_title = SingleLineField(
         label=_("Contact person: job title"), max_length=150, required=False
     )
-    contact_email = forms.EmailField(
+    contact_email = NormalisedEmailField(
         label=_("Contact person: email"),
         max_length=254,
         help_text=_("We send the confirmation, our decision and any invitation here."),

@@ -8,6 +8,8 @@ from registrations import selectors
 from registrations.forms.fields import (
     CountryChoiceField,
     ModelIdMultipleChoiceField,
+    NormalisedEmailField,
+    PersonNameField,
     PrivacyConsentField,
     SingleLineField,
 )
@@ -23,6 +25,7 @@ from registrations.services.errors import ServiceError
 from registrations.services.registration import RegistrantDetails, SeatsTaken
 
 from . import ServiceForm, field_of
+from .bot_trap import BotTrapForm
 
 
 def _sessions_field(event: Event) -> ModelIdMultipleChoiceField:
@@ -57,16 +60,16 @@ def _mode_choices(
     ]
 
 
-class RegistrationForm(ServiceForm):
+class RegistrationForm(BotTrapForm, ServiceForm):
     """Explicit fields only: anything else in the POST is ignored."""
 
     error_summary = _(
         "Your registration was not stored yet: please correct the fields marked below."
     )
 
-    first_name = SingleLineField(label=_("First name"), max_length=100)
-    last_name = SingleLineField(label=_("Last name"), max_length=100)
-    email = forms.EmailField(label=_("Email"), max_length=254)
+    first_name = PersonNameField(label=_("First name"), max_length=100)
+    last_name = PersonNameField(label=_("Last name"), max_length=100)
+    email = NormalisedEmailField(label=_("Email"), max_length=254)
     organisation = SingleLineField(label=_("Organisation"), max_length=200)
     organisation_type = forms.ChoiceField(
         label=_("Type of organisation"), choices=[("", "---------"), *OrganisationType.choices]

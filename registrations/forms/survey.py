@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from registrations.forms.fields import (
     CountryChoiceField,
     MultiLineField,
+    NormalisedEmailField,
+    PersonNameField,
     PrivacyConsentField,
     SingleLineField,
 )
@@ -19,6 +21,7 @@ from registrations.selectors import survey_intent_choices
 from registrations.services.survey import SURVEY_ANSWER_FIELDS, SurveyAnswer
 
 from . import ServiceForm, field_of
+from .bot_trap import BotTrapForm
 
 
 class SurveyAnswerForm(ServiceForm):
@@ -26,8 +29,8 @@ class SurveyAnswerForm(ServiceForm):
 
     submit_label = _("Save my changes")
 
-    first_name = SingleLineField(label=_("First name"), max_length=100)
-    last_name = SingleLineField(label=_("Last name"), max_length=100)
+    first_name = PersonNameField(label=_("First name"), max_length=100)
+    last_name = PersonNameField(label=_("Last name"), max_length=100)
     organisation = SingleLineField(label=_("Organisation"), max_length=200)
     organisation_type = forms.ChoiceField(
         label=_("Type of organisation"), choices=[("", "---------"), *OrganisationType.choices]
@@ -56,18 +59,22 @@ class SurveyAnswerForm(ServiceForm):
         return SurveyAnswer(**{name: self.cleaned_data[name] for name in SURVEY_ANSWER_FIELDS})
 
 
-class SurveyResponseForm(SurveyAnswerForm):
+class SurveyResponseForm(BotTrapForm, SurveyAnswerForm):
     """A new answer: the email that identifies the person and their consent as well."""
 
     submit_label = _("Send my answer")
     field_order = ["first_name", "last_name", "email"]
 
-    email = forms.EmailField(
+    email = NormalisedEmailField(
         label=_("Email"),
         max_length=254,
         help_text=_("We send the private link to change or withdraw your answer to this address."),
     )
     consent = PrivacyConsentField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_tag = False  # survey_form.html writes the tag, around the bot trap too
 
 
 class SurveyWithdrawForm(forms.Form):

@@ -6,7 +6,7 @@ background worker. Registration through an invitation is made by the registratio
 the same transaction.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
@@ -37,8 +37,14 @@ from registrations.tasks import matchmaking as tasks
 from registrations.tokens import new_token
 
 from .action_log import Actor, field_changes, log_action, snapshot
-from .errors import InvalidInput, InvitationUnusable, ServiceError, TransitionRefused
-from .private_links import emails_private_link_again
+from .errors import (
+    AlreadyEntered,
+    InvalidInput,
+    InvitationUnusable,
+    ServiceError,
+    TransitionRefused,
+)
+from .private_links import email_private_link, emails_private_link_again
 
 
 @dataclass(frozen=True)
@@ -69,8 +75,16 @@ _APPLICATION_COLUMNS = [
 ]
 
 
-class DuplicateApplication(ServiceError):
-    """Each organisation applies once: the same contact email or legal name came before."""
+def _nobody_to_email() -> None:
+    pass
+
+
+class DuplicateApplication(AlreadyEntered):
+    """Each organisation applies once: the same contact email or legal name came before.
+
+    From the public form nothing tells the sender so: the address they gave is emailed
+    (`email_link_again`), and the page is the one a new application gets.
+    """
 
     MESSAGES = {
         "contact_email": gettext_lazy(
@@ -85,8 +99,26 @@ class DuplicateApplication(ServiceError):
         ),
     }
 
-    def __init__(self, field: str) -> None:
-        super().__init__(self.MESSAGES[field], field=field)
+    def __init__(self, field: str, *, email_link_again: Callable[[], None] = _nobody_to_email):
+        super().__init__(self.MESSAGES[field], email_link_again=email_link_again)
+        self.field = field
+
+    @classmethod
+    def emailing(
+        cls, field: str, *, call: ApplicationCall, details: ApplicationDetails
+    ) -> "DuplicateApplication":
+        """The refusal that emails the address given in `details` what happened."""
+        return cls(field, email_link_again=lambda: _email_already_received(field, call, details))
+
+
+def _email_already_received(field: str, call: ApplicationCall, details: ApplicationDetails) -> None:
+    email_private_link(
+        to=details.contact_email,
+        token=f"application:{call.event_id}:{details.contact_email.lower()}",
+        template="application_already_received",
+        # Nothing the sender typed: the mail may reach someone else's inbox.
+        context={"event": call.event, "same_contact": field == "contact_email"},
+    )
 
 
 def _eligibility_errors(call: ApplicationCall, details: ApplicationDetails) -> list[ServiceError]:
@@ -132,7 +164,7 @@ def _duplicate_field(call: ApplicationCall, details: ApplicationDetails) -> str 
     )
 
 
-@transaction.atomic
+@emails_private_link_again
 def application_submit(
     *,
     call: ApplicationCall,
@@ -140,13 +172,17 @@ def application_submit(
     actor: Actor,
     now: datetime | None = None,
 ) -> ExpressionOfInterest:
-    """Store an expression of interest and email the contact person a confirmation."""
+    """Store an expression of interest and email the contact person a confirmation.
+
+    A repeat (the same contact email or legal name) is refused with DuplicateApplication, and
+    the address given is emailed that the organisation has applied already.
+    """
     now = now or timezone.now()
     if not call.is_open or call.event.is_over(now):
         raise ServiceError(_("The call for expressions of interest is closed."))
     InvalidInput.raise_if_any(_eligibility_errors(call, details))
     if field := _duplicate_field(call, details):
-        raise DuplicateApplication(field)
+        raise DuplicateApplication.emailing(field, call=call, details=details)
     try:
         with transaction.atomic():  # a savepoint: a race lost to a twin request is answered too
             application = ExpressionOfInterest.objects.create(
@@ -156,7 +192,7 @@ def application_submit(
             )
     except IntegrityError as race:  # a twin request committed between the check and the insert
         field = _duplicate_field(call, details) or "contact_email"
-        raise DuplicateApplication(field) from race
+        raise DuplicateApplication.emailing(field, call=call, details=details) from race
     application.sectors.set(details.sectors)
     application.declarations_confirmed.set(details.declarations)
     log_action(subject=application, event=call.event, action="submitted", actor=actor)

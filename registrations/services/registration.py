@@ -277,6 +277,7 @@ def register(
     sessions = _check_sessions(event, details.sessions)
     earlier = selectors.registration_for_email(event=event, email=details.email)
     if earlier is not None and earlier.status != RegistrationStatus.CANCELLED:
+        _refuse_seat_as_for_a_newcomer(event, details)
         raise AlreadyRegistered(event=event, email=details.email)
 
     fields = {
@@ -348,6 +349,16 @@ def _newcomer_status(event: Event, details: RegistrantDetails, registration: Reg
     if not details.join_waiting_list:
         raise SeatsTaken.for_newcomer(mode, seats)
     return RegistrationStatus.WAITLISTED
+
+
+def _refuse_seat_as_for_a_newcomer(event: Event, details: RegistrantDetails) -> None:
+    """A registered address meets the seat refusal a newcomer would meet: the form's answer
+    must not tell anyone whether an address is registered."""
+    if event.capacity_for(details.attendance_mode) is None or details.join_waiting_list:
+        return
+    seats = selectors.registration_seats(event=event)
+    if seats[details.attendance_mode].full:
+        raise SeatsTaken.for_newcomer(details.attendance_mode, seats)
 
 
 def _move_to_waiting_list(registration: Registration, entry: ActionLogEntry, now: datetime) -> None:

@@ -9,7 +9,11 @@ from registrations.forms.matchmaking import ExpressionOfInterestForm, initial_fr
 from registrations.forms.registration import RegistrationForm
 from registrations.services.action_log import Actor
 from registrations.services.errors import InvitationUnusable, RegistrationClosed, ServiceError
-from registrations.services.matchmaking import application_submit, invitation_accept
+from registrations.services.matchmaking import (
+    DuplicateApplication,
+    application_submit,
+    invitation_accept,
+)
 from registrations.views import form_page
 
 
@@ -20,9 +24,13 @@ def application_create(request: HttpRequest, slug: str) -> HttpResponse:
     if not call.is_open or call.event.is_over():
         return render(request, "registrations/matchmaking/apply_closed.html", context)
     form = ExpressionOfInterestForm(request.POST if request.method == "POST" else None, call=call)
+    if request.method == "POST" and form.caught_bot():
+        return redirect("registrations:application_thanks", slug=slug)
     if request.method == "POST" and form.is_valid():
         try:
             application_submit(call=call, details=form.details(), actor=Actor.person())
+        except DuplicateApplication:  # the service has emailed the address given: same page
+            return redirect("registrations:application_thanks", slug=slug)
         except ServiceError as error:
             form.add_service_error(error)
         else:
@@ -65,6 +73,8 @@ def invitation_register(request: HttpRequest, token: str) -> HttpResponse:
         locked_email=application.contact_email,
         initial=initial_from_application(application),
     )
+    if request.method == "POST" and form.caught_bot():
+        return redirect("registrations:registration_sent", slug=event.slug)
     if request.method == "POST" and form.is_valid():
         try:  # the email is always the invited address, whatever was posted
             registration = invitation_accept(

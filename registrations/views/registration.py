@@ -22,6 +22,7 @@ from registrations.prefill import PREFILL_PARAMETER, survey_response_from_prefil
 from registrations.services.action_log import Actor
 from registrations.services.errors import LinkInvalid, RegistrationClosed, ServiceError
 from registrations.services.registration import (
+    AlreadyRegistered,
     registration_cancel,
     registration_change_mode,
     registration_change_sessions,
@@ -62,20 +63,32 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     form = RegistrationForm(
         request.POST if request.method == "POST" else None, event=event, initial=initial
     )
+    if request.method == "POST" and form.caught_bot():
+        return redirect("registrations:registration_sent", slug=slug)
     if request.method == "POST" and form.is_valid():
         try:
-            registration = registration_create(
+            registration_create(
                 event=event, details=form.details(), source=source, actor=Actor.person()
             )
+        except AlreadyRegistered:  # the service has emailed the address its link: same page
+            return redirect("registrations:registration_sent", slug=slug)
         except ServiceError as error:
             form.add_service_error(error)
         else:
-            return redirect("registrations:registration_done", token=registration.token)
+            return redirect("registrations:registration_sent", slug=slug)
     form.show_places()
     return render(request, "registrations/registration_form.html", {"event": event, "form": form})
 
 
+def registration_sent(request: HttpRequest, slug: str) -> HttpResponse:
+    """After the public form, for a new registration and a repeated one alike: the page tells
+    nobody whether an address is registered; the mail to the address says which it was."""
+    event = selectors.published_event(slug=slug)
+    return render(request, "registrations/registration_sent.html", {"event": event})
+
+
 def registration_done(request: HttpRequest, token: str) -> HttpResponse:
+    """After registering through an invitation, whose link only the invited person has."""
     registration = selectors.registration_by_token(token=token)
     return render(
         request,

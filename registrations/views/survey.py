@@ -32,6 +32,8 @@ def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
     if not selectors.survey_accepts_answers(survey=survey):
         return _survey_closed(request, survey, status=CONFLICT if posted else 200)
     form = SurveyResponseForm(request.POST if posted else None, event=survey.event)
+    if posted and form.caught_bot():
+        return redirect("registrations:survey_thanks", slug=slug)
     if posted and form.is_valid():
         try:
             survey_response_submit(
@@ -40,8 +42,8 @@ def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
                 answer=form.answer(),
                 actor=Actor.person(),
             )
-        except AlreadyAnswered:  # the service has emailed the private link again
-            return redirect("registrations:survey_answer_exists", slug=slug)
+        except AlreadyAnswered:  # the service has emailed the address its link: same page
+            return redirect("registrations:survey_thanks", slug=slug)
         except SurveyClosed:
             return _survey_closed(request, survey, status=CONFLICT)
         except ServiceError as error:
@@ -70,18 +72,10 @@ def _survey_closed(request: HttpRequest, survey: InterestSurvey, *, status: int)
 
 
 def survey_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    """The same page for a new answer and a repeated one: it tells nobody whether an address
+    has answered; the mail to the address says which it was."""
     survey = selectors.published_event_survey(slug=slug)
     return render(request, "registrations/survey_thanks.html", {"event": survey.event})
-
-
-def survey_answer_exists(request: HttpRequest, slug: str) -> HttpResponse:
-    """Says only that an answer exists and the link went to its address; nothing from it."""
-    survey = selectors.published_event_survey(slug=slug)
-    return render(
-        request,
-        "registrations/survey_answer_exists.html",
-        {"event": survey.event, "message": AlreadyAnswered.default_message},
-    )
 
 
 @form_page

@@ -43,7 +43,7 @@ def test_apply_be_found_eligible_and_register_with_the_invitation(page, live_ser
     page.get_by_label("I agree that my data is processed").check()
     page.get_by_role("button", name="Send expression of interest").click()
 
-    expect(page.get_by_role("heading", level=1)).to_contain_text("we have received")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("please check your inbox")
     assert mail.outbox[-1].to == ["lukasz.wojcik@example.pl"]
 
     organiser = get_user_model().objects.create_superuser("eccp", "eccp@example.org", "x")

@@ -34,7 +34,7 @@ def test_from_the_event_page_to_a_stored_answer_then_a_change_of_intent(page):
     page.get_by_label(re.compile("I agree that my data is processed")).check()
     page.get_by_role("button", name="Send my answer").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your answer")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you: please check your inbox")
     (message,) = mail.outbox
     link = re.search(r"https?://\S+/survey/[\w-]+/", message.body).group(0)
 

@@ -29,6 +29,7 @@ from tests.factories.meetings import (
 from tests.factories.messages import make_message
 from tests.factories.organisers import make_totp_device
 from tests.factories.people import PEOPLE, make_checkin_staff, person
+from tests.factories.public_forms import bot_trap_fields
 from tests.factories.registrations import register, registrant, registration_form_data
 from tests.factories.surveys import (
     make_response,
@@ -44,6 +45,7 @@ __all__ = [
     "PEOPLE",
     "application_details",
     "application_form_data",
+    "bot_trap_fields",
     "event_form_data",
     "invitation_form_data",
     "make_application",

@@ -7,6 +7,8 @@ from registrations.demo import (
     ELIGIBILITY_DECLARATIONS,
     EU_MEMBER_STATES,
 )
+from registrations.forms.matchmaking import ExpressionOfInterestForm
+from registrations.forms.registration import RegistrationForm
 from registrations.models import (
     ApplicationCall,
     EligibilityDeclaration,
@@ -17,6 +19,7 @@ from registrations.models import (
 from registrations.services.action_log import Actor
 from registrations.services.matchmaking import ApplicationDetails, application_submit
 from tests.factories.events import make_event
+from tests.factories.public_forms import bot_trap_fields
 
 _sequence = count(1)
 
@@ -100,6 +103,7 @@ def application_form_data(call: ApplicationCall, **overrides) -> dict:
         "contact_email": "lukasz.wojcik@example.pl",
         "declarations": [str(pk) for pk in call.declarations.values_list("pk", flat=True)],
         "consent": "on",
+        **bot_trap_fields(ExpressionOfInterestForm),
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
@@ -118,6 +122,7 @@ def invitation_form_data(invitation, **overrides) -> dict:
         "attendance_mode": "online",
         "sessions": [str(session.pk) for session in sessions],
         "consent": "on",
+        **bot_trap_fields(RegistrationForm),
     }
     data.update(overrides)
     return data

@@ -1,9 +1,11 @@
 """Registrations made through the service, for people with realistic names."""
 
+from registrations.forms.registration import RegistrationForm
 from registrations.models import AttendanceMode, Registration
 from registrations.services.action_log import Actor
 from registrations.services.registration import RegistrantDetails, registration_create
 from tests.factories.people import person
+from tests.factories.public_forms import bot_trap_fields
 
 CHOICES = ["sessions", "accessibility_needs", "dietary_needs", "join_waiting_list"]
 
@@ -27,6 +29,7 @@ def registration_form_data(**fields) -> dict:
         **person(),
         "attendance_mode": AttendanceMode.ON_SITE,
         "consent": "on",
+        **bot_trap_fields(RegistrationForm),
     }
     data.update(fields)
     return {key: value for key, value in data.items() if value is not None}

@@ -3,11 +3,13 @@
 from django.conf import settings
 from django.utils import timezone
 
+from registrations.forms.survey import SurveyResponseForm
 from registrations.models import AttendanceIntent, Event, InterestSurvey, SurveyResponse
 from registrations.services.action_log import Actor
 from registrations.services.survey import SurveyAnswer, survey_response_submit
 from tests.factories.events import make_event
 from tests.factories.people import person
+from tests.factories.public_forms import bot_trap_fields
 
 
 def make_survey(event: Event | None = None, **fields) -> InterestSurvey:
@@ -71,6 +73,7 @@ def survey_form_data(**overrides) -> dict:
         "notify_when_registration_opens": "on",
         "comment": "",
         "consent": "on",
+        **bot_trap_fields(SurveyResponseForm),
     }
     data.update(overrides)
     return {name: value for name, value in data.items() if value is not None}
