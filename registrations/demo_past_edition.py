@@ -2,8 +2,9 @@
 check-in history look like once an event has taken place.
 
 Everything goes through the real services at the times it would have happened: the survey,
-registration (with a full on-site room, so a waiting list), switches of mode, cancellations,
-check-ins at the venue and join links used online, and a message from the organisers afterwards.
+registration (with a full on-site room, so a waiting list), a switch of mode, cancellations,
+check-ins at the venue and join links used online; and a thank-you message to the online
+attendees waits as a draft for the organiser to preview and send.
 Loaded once: an edition that already has registrations is left as it is (a later load in
 another year moves its dates along, as it does the other events').
 """
@@ -20,11 +21,16 @@ from registrations.models import (
     Event,
     EventFormat,
     InterestSurvey,
+    MessageSegment,
     OrganisationType,
+    OrganiserMessage,
     RegistrationStatus,
     SessionKind,
 )
 from registrations.services.action_log import Actor
+from registrations.services.checkin import attendee_check_in
+from registrations.services.joining import join_link_use
+from registrations.services.messages import message_save_draft
 from registrations.services.registration import (
     RegistrantDetails,
     registration_cancel,
@@ -235,6 +241,42 @@ def _story(event: Event) -> None:
     for registration in registered[10:13]:
         registration.refresh_from_db()
         registration_cancel(registration=registration, actor=Actor.person(), now=changed)
+    _attendance(event, draw)
+    _thank_you_draft(event)
+
+
+def _attendance(event: Event, draw: random.Random) -> None:
+    """Most confirmed people came: checked in at the desk on the morning, or joined online."""
+    desk = Actor.system("demo check-in desk")
+    confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED).order_by("pk")
+    for number, registration in enumerate(confirmed):
+        arrived = event.start - timedelta(minutes=25) + timedelta(minutes=2 * number)
+        if registration.attendance_mode == AttendanceMode.ON_SITE:
+            if draw.random() < 0.85:
+                attendee_check_in(
+                    event=event, actor=desk, registration_id=registration.pk, now=arrived
+                )
+        elif draw.random() < 0.7:
+            join_link_use(registration=registration, actor=Actor.person(), now=arrived)
+
+
+def _thank_you_draft(event: Event) -> None:
+    """A message for the organiser to preview and send (the demo sends nothing itself)."""
+    message_save_draft(
+        message=OrganiserMessage(
+            event=event,
+            segment=MessageSegment.ONLINE,
+            subject=f"Thank you for following {event.title}: recordings online",
+            body=(
+                "Dear {first_name} {last_name},\n\n"
+                "thank you for following the conference online. The recordings of both plenary "
+                "sessions are now on the conference page.\n\n"
+                "We would like to hear how the online participation worked for {organisation}: "
+                "simply reply to this mail."
+            ),
+        ),
+        actor=DEMO,
+    )
 
 
 def _other(mode: str) -> str:

@@ -21,6 +21,7 @@ from registrations.demo import (
     request_plan,
 )
 from registrations.demo_past_edition import PAST_EDITION_SLUG
+from registrations.event_report import event_funnel
 from registrations.models import (
     ActionLogEntry,
     ApplicationCall,
@@ -31,6 +32,9 @@ from registrations.models import (
     MeetingRequest,
     MeetingRules,
     MeetingSlot,
+    MessageSegment,
+    MessageState,
+    OrganiserMessage,
     ParticipantProfile,
     Registration,
     ScheduleRun,
@@ -75,6 +79,21 @@ def test_loading_twice_gives_the_same_rows():
     assert Event.objects.count() == 3  # the two events and last year's conference
     matchmaking = Registration.objects.filter(event__slug=MATCHMAKING_SLUG)
     assert matchmaking.count() == len(SAMPLE_PARTICIPANTS)
+    assert_last_years_conference_took_place()
+
+
+def assert_last_years_conference_took_place():
+    """The report's funnel has something to show: intent, every status, and attendance."""
+    past = Event.objects.get(slug=PAST_EDITION_SLUG)
+    assert past.is_over()
+    lines = {line.label: line for line in event_funnel(event=past).modes}
+    on_site, online = lines["On site"], lines["Online"]
+    assert on_site.intended and online.intended and lines["Not sure yet"].intended
+    assert on_site.confirmed == past.onsite_capacity and on_site.waitlisted
+    assert on_site.cancelled + online.cancelled == 3
+    assert 0 < on_site.attended < on_site.confirmed and 0 < online.attended < online.confirmed
+    (draft,) = OrganiserMessage.objects.filter(event=past)
+    assert draft.state == MessageState.DRAFT and draft.segment == MessageSegment.ONLINE
 
 
 def test_the_announcements_real_facts_with_year_2020():

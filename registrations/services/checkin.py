@@ -8,6 +8,7 @@ send them to an organiser, who can switch them to on site while seats are free.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -63,6 +64,7 @@ def attendee_check_in(
     actor: Actor,
     token: str = "",
     registration_id: int | None = None,
+    now: datetime | None = None,
 ) -> CheckIn:
     """Check in the person with this check-in code (scanned) or registration id (searched)."""
     registrations = Registration.objects.select_for_update(of=("self",)).select_related(
@@ -84,7 +86,7 @@ def attendee_check_in(
         raise refusal
     if registration.checked_in_at is not None:
         return CheckIn(registration=registration, now=False)
-    registration.checked_in_at = timezone.now()
+    registration.checked_in_at = now or timezone.now()
     registration.checked_in_by = actor.user
     registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
     log_action(
