@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 from registrations.demo import (
     DEMO_SOLVER_SECONDS,
@@ -8,6 +9,9 @@ from registrations.demo import (
     matchmaking_summary,
     sample_participant_links,
 )
+from registrations.demo_past_edition import PAST_EDITION_SLUG
+from registrations.emails import absolute_url
+from registrations.models import Event
 
 
 class Command(BaseCommand):
@@ -54,3 +58,14 @@ class Command(BaseCommand):
                 self.stdout.write(matchmaking_summary(event))
                 for link in sample_participant_links(event):
                     self.stdout.write(f"  Try the meetings as {link}")
+        if not events_only:
+            past = Event.objects.get(slug=PAST_EDITION_SLUG)
+            report = reverse("admin:registrations_event_report", args=[past.pk])
+            self.stdout.write(
+                "Last year's conference as it went (survey intent, registered, attended; "
+                f"check-ins and joins; a draft message to the online attendees): "
+                f"{absolute_url(report)}"
+            )
+        self.stdout.write(
+            f"The check-in desk for phones at the venue: {absolute_url(reverse('checkin:events'))}"
+        )
