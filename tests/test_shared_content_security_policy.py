@@ -8,7 +8,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from registrations.forms.registration import RegistrationForm
 from tests.factories import (
+    bot_trap_fields,
     make_call,
     make_meeting_event,
     make_open_event,
@@ -102,7 +104,10 @@ def test_every_public_page_sends_the_policy_and_keeps_to_it(client, public_pages
 
 def test_a_form_with_errors_and_a_redirect_send_it_too(client):
     event = make_open_event()
-    form = client.post(f"/events/{event.slug}/register/", {"first_name": "Zoë"})
+    form = client.post(
+        f"/events/{event.slug}/register/",
+        {"first_name": "Zoë", **bot_trap_fields(RegistrationForm)},
+    )
     redirect = client.get(f"/survey/{make_response(make_survey()).token}/withdraw/")
 
     assert form.status_code == 200 and inline_code(form.text) == []
