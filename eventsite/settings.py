@@ -163,6 +163,8 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# No start-up banner in every process (attempts and lockouts are in the admin, "Axes")
+AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "eventsite.admin_site.locked_out"
 AXES_CLIENT_IP_CALLABLE = "eventsite.client_ip.client_ip"
 # Two-factor login (TOTP, django-otp): whoever has set it up enters a code at every login;

@@ -45,6 +45,12 @@ class Actor:
     def system(cls, label: str) -> "Actor":
         return cls(kind=ActorKind.SYSTEM, label=label)
 
+    def __str__(self) -> str:
+        """For the server log: "organiser anna", "system (demo data)", "person"."""
+        if self.kind == ActorKind.SYSTEM:
+            return f"system ({self.label})"
+        return f"{self.kind} {self.label}".strip()
+
 
 def loggable(value: Any) -> Any:
     """A field value as JSON keeps it: text for dates, choices and related rows."""

@@ -1,6 +1,5 @@
 """The use of a personal join link: who may join, when, and the first use recorded once."""
 
-import logging
 from datetime import datetime
 
 from django.db import transaction
@@ -13,8 +12,6 @@ from registrations.models import AttendanceMode, Registration, RegistrationStatu
 
 from .action_log import Actor, log_action
 from .errors import ServiceError
-
-logger = logging.getLogger(__name__)
 
 
 class JoinRefused(ServiceError):
@@ -98,5 +95,4 @@ def join_link_use(
             actor=actor,
             changes={"first_joined_at": [None, now]},
         )
-        logger.info("Registration %s joined %s online", registration.pk, registration.event.slug)
     return access
