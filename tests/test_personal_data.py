@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from registrations.models import (
@@ -26,6 +28,7 @@ from tests.factories import (
     make_survey_response,
     register,
 )
+from tests.helpers.admin import run_admin_action
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +161,71 @@ def test_erasing_a_participant_blanks_its_profile_and_meeting_messages(organiser
     application = asker.registration.invitation.application
     assert application.contact_email.endswith("@invalid")
     assert application.contact_last_name == "Erased"
+
+
+def test_the_admin_exports_the_selected_person_as_a_json_download(admin_client_for, anna):
+    response = run_admin_action(admin_client_for, "export_person_data", [anna["registration"]])
+
+    assert response["Content-Type"].startswith("application/json")
+    assert "attachment" in response["Content-Disposition"]
+    (export,) = json.loads(response.content)
+    assert export["registrations"][0]["last_name"] == "Müller"
+    assert export["survey_responses"][0]["id"] == anna["response"].pk
+
+
+def test_the_admin_erases_after_a_confirmation_page_listing_the_records(admin_client_for, anna):
+    confirmation = run_admin_action(admin_client_for, "erase_person", [anna["response"]])
+
+    page = confirmation.content.decode()
+    assert "anna.mueller@example.de" in page and "Survey answer" in page and "Registration" in page
+    assert Registration.objects.get().last_name == "Müller"  # nothing erased yet
+
+    run_admin_action(admin_client_for, "erase_person", [anna["response"]], confirm="yes")
+
+    assert Registration.objects.get().last_name == "Erased"
+    assert SurveyResponse.objects.get().last_name == "Erased"
+
+
+def test_only_superusers_may_erase(client, django_user_model, anna):
+    staff = django_user_model.objects.create_user("wojcik", "w@example.pl", is_staff=True)
+    staff.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_registration", "change_registration"])
+    )
+    client.force_login(staff)
+    changelist = reverse("admin:registrations_registration_changelist")
+
+    actions = dict(client.get(changelist).context["action_form"].fields["action"].choices)
+    run_admin_action(client, "erase_person", [anna["registration"]], confirm="yes")
+
+    assert "export_person_data" in actions and "erase_person" not in actions
+    assert Registration.objects.get().last_name == "Müller"
+
+
+def test_a_superuser_deleting_a_confirmed_registration_frees_the_seat_for_the_next(
+    admin_client_for,
+):
+    event = make_open_event(onsite_capacity=1)
+    seated = register(event, email="anna.mueller@example.de")
+    waiting = register(event, email="jarvenpaa@example.fi", join_waiting_list=True)
+
+    admin_client_for.post(
+        reverse("admin:registrations_registration_delete", args=[seated.pk]), {"post": "yes"}
+    )
+
+    assert not Registration.objects.filter(pk=seated.pk).exists()
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.CONFIRMED
+    (entry,) = ActionLogEntry.objects.filter(action="deleted")
+    assert entry.object_id == seated.pk and entry.changes == {}
+
+
+def test_deleting_a_survey_answer_in_the_admin_withdraws_it(admin_client_for, mail_queue):
+    with mail_queue.capture():
+        answer = make_response(make_survey(), email="anna.mueller@example.de")
+    mail_queue.mark_all_sent()
+
+    run_admin_action(admin_client_for, "delete_selected", [answer], post="yes")
+
+    assert not SurveyResponse.objects.exists()
+    assert mail_queue.holding("anna.mueller@example.de") == []
+    assert ActionLogEntry.objects.get(action="withdrawn").actor_label == "organiser"

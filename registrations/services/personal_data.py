@@ -28,12 +28,14 @@ from registrations.models import (
     MessageRecipient,
     ParticipantProfile,
     Registration,
+    RegistrationStatus,
     ReminderDelivery,
     SurveyResponse,
 )
 from registrations.tokens import new_token
 
 from .action_log import Actor, action_log_for, forget_changes, log_action, loggable
+from .registration import registration_cancel
 
 Row = TypeVar("Row", bound=models.Model)
 
@@ -270,6 +272,19 @@ def person_erase(*, email: str, actor: Actor) -> PersonRecords:
     _erase(records, actor=actor)
     forget_mail_to(email)
     return records
+
+
+@transaction.atomic
+def registration_delete(*, registration: Registration, actor: Actor) -> None:
+    """Delete a registration outright (a superuser's choice; erasing keeps the figures). A
+    confirmed place it held goes to the first person waiting, as with a cancellation."""
+    registration = Registration.objects.select_related("event").get(pk=registration.pk)
+    if registration.status != RegistrationStatus.CANCELLED and not registration.event.is_over():
+        registration = registration_cancel(registration=registration, actor=actor)
+    forget_changes(subject=registration)
+    forget_mail_to(registration.email, mentioning=registration.token)
+    log_action(subject=registration, event=registration.event, action="deleted", actor=actor)
+    registration.delete()
 
 
 # -- retention ------------------------------------------------------------------------------
