@@ -10,6 +10,8 @@ from django_stubs_ext import StrOrPromise
 
 from registrations.tokens import TOKEN_LENGTH, new_token
 
+from .privacy import PrivacyNotice
+
 
 class OrganisationType(models.TextChoices):
     CLUSTER = "cluster", _("Cluster organisation")
@@ -78,8 +80,12 @@ CONTACT_FIELDS = [
 
 
 def privacy_notice_version() -> str:
-    """The version of the privacy notice people consent to now: the one place it is read."""
-    return str(settings.PRIVACY_NOTICE_VERSION)
+    """The version of the privacy notice people consent to now: the one place it is read.
+
+    The organisers' notice published last; settings.PRIVACY_NOTICE_VERSION (the built-in
+    notice) until they publish one."""
+    notice = PrivacyNotice.objects.current()
+    return notice.version if notice is not None else str(settings.PRIVACY_NOTICE_VERSION)
 
 
 def consent_given(now: datetime) -> dict[str, object]:
