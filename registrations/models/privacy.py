@@ -6,7 +6,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
 # The sections Art. 13 GDPR asks for, in the order the page shows them.
 SECTIONS = [
     "controller",
