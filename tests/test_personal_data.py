@@ -9,6 +9,7 @@ from django_tasks_db.models import DBTaskResult
 
 from registrations.models import (
     ActionLogEntry,
+    ExportRecord,
     MeetingRequest,
     Registration,
     RegistrationStatus,
@@ -124,6 +125,19 @@ def test_erasing_anonymises_everywhere_and_keeps_the_seat(anna, organiser):
     assert person_data_export("anna.mueller@example.de")["registrations"] == []
 
 
+def test_erasing_forgets_list_searches_for_the_address(anna, organiser):
+    other = ExportRecord.objects.create(kind="registrations", via="admin", filters="q=Virtanen")
+    ExportRecord.objects.create(
+        kind="registrations", via="admin", filters="all matching: q=anna.mueller%40example.de"
+    )
+
+    person_erase(email="anna.mueller@example.de", actor=Actor.organiser(organiser))
+
+    assert "mueller" not in str(list(ExportRecord.objects.values_list("filters", flat=True)))
+    other.refresh_from_db()
+    assert other.filters == "q=Virtanen"
+
+
 def test_after_erasure_the_old_private_links_lead_nowhere(client, anna, organiser):
     old_links = [anna["registration"].private_path(), anna["response"].private_path()]
 
@@ -171,6 +185,9 @@ def test_the_admin_exports_the_selected_person_as_a_json_download(admin_client_f
     (export,) = json.loads(response.content)
     assert export["registrations"][0]["last_name"] == "Müller"
     assert export["survey_responses"][0]["id"] == anna["response"].pk
+    record = ExportRecord.objects.get()
+    assert (record.kind, record.user.username) == ("personal_data", "organiser")
+    assert "mueller" not in record.filters
 
 
 def test_the_admin_erases_after_a_confirmation_page_listing_the_records(admin_client_for, anna):

@@ -79,6 +79,16 @@ def test_consent_records_the_version_published_last(client, organiser):
     assert registration.consent_version == "2026-11"
 
 
+def test_publishing_takes_effect_at_once_though_the_version_is_cached(organiser):
+    event = make_open_event()
+    register(event, email="anna.mueller@example.de")  # the built-in version, now cached
+
+    publish(write_notice("2026-11"), organiser)
+    registration = register(event, email="lukasz.wojcik@example.pl")
+
+    assert registration.consent_version == "2026-11"
+
+
 def test_earlier_versions_stay_readable_and_drafts_stay_hidden(client, organiser):
     publish(
         write_notice("2026-06", recipients="Mailjet"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registrations.services.action_log import Actor
+from registrations.services.exports import export_record_create
 from registrations.services.personal_data import person_data_export, person_erase, records_of
 
 
@@ -35,6 +36,13 @@ class PersonalDataActions:
     def export_person_data(self, request: HttpRequest, queryset) -> HttpResponse:
         """One JSON file with every record of each selected person's address."""
         exports = [person_data_export(email) for email in selected_emails(queryset)]
+        export_record_create(
+            kind="personal_data",
+            via="admin",
+            actor=Actor.organiser(request.user),
+            filters=f"{queryset.model._meta.model_name} ids: "
+            + ", ".join(str(pk) for pk in queryset.values_list("pk", flat=True)),
+        )
         response = HttpResponse(
             json.dumps(exports, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
             content_type="application/json; charset=utf-8",

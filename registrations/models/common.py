@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -79,13 +80,23 @@ CONTACT_FIELDS = [
 ]
 
 
+# Every form and every consent reads the version: cached, and forgotten when one is published
+# (other processes with their own local cache see it at most this late).
+PRIVACY_NOTICE_VERSION_CACHE_KEY = "privacy-notice-version"
+PRIVACY_NOTICE_VERSION_CACHE_SECONDS = 60
+
+
 def privacy_notice_version() -> str:
     """The version of the privacy notice people consent to now: the one place it is read.
 
     The organisers' notice published last; settings.PRIVACY_NOTICE_VERSION (the built-in
     notice) until they publish one."""
-    notice = PrivacyNotice.objects.current()
-    return notice.version if notice is not None else str(settings.PRIVACY_NOTICE_VERSION)
+    version = cache.get(PRIVACY_NOTICE_VERSION_CACHE_KEY)
+    if version is None:
+        notice = PrivacyNotice.objects.current()
+        version = notice.version if notice is not None else str(settings.PRIVACY_NOTICE_VERSION)
+        cache.set(PRIVACY_NOTICE_VERSION_CACHE_KEY, version, PRIVACY_NOTICE_VERSION_CACHE_SECONDS)
+    return str(version)
 
 
 def consent_given(now: datetime) -> dict[str, object]:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db import models, transaction
@@ -22,6 +23,7 @@ from django_tasks_db.models import DBTaskResult
 from registrations.emails import send_rendered_email
 from registrations.models import (
     ActionLogEntry,
+    ExportRecord,
     ExpressionOfInterest,
     Invitation,
     MeetingRequest,
@@ -271,7 +273,15 @@ def person_erase(*, email: str, actor: Actor) -> PersonRecords:
     records = records_of(email)
     _erase(records, actor=actor)
     forget_mail_to(email)
+    _forget_searches_for(email)
     return records
+
+
+def _forget_searches_for(email: str) -> None:
+    """An export record keeps the list's search, which may be the address (URL-encoded)."""
+    ExportRecord.objects.filter(
+        Q(filters__icontains=email) | Q(filters__icontains=quote(email, safe=""))
+    ).update(filters="(a search for an erased person)")
 
 
 @transaction.atomic

@@ -2,11 +2,13 @@
 
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registrations.models import PrivacyNotice
+from registrations.models.common import PRIVACY_NOTICE_VERSION_CACHE_KEY
 
 from .action_log import Actor, log_action
 from .errors import TransitionRefused
@@ -24,6 +26,9 @@ def privacy_notice_publish(
         )
     notice.published_at = now or timezone.now()
     notice.save(update_fields=["published_at"])
+    # Now for this process, and again once committed, should a form read it in between.
+    cache.delete(PRIVACY_NOTICE_VERSION_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(PRIVACY_NOTICE_VERSION_CACHE_KEY))
     log_action(
         subject=notice,
         action="published",
