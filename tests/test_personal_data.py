@@ -16,9 +16,13 @@ from registrations.models import (
     SurveyResponse,
 )
 from registrations.selectors import registration_seats
-from registrations.services.action_log import Actor
+from registrations.services.action_log import Actor, action_log_for
 from registrations.services.meeting_requests import meeting_request_send
-from registrations.services.personal_data import person_data_export, person_erase
+from registrations.services.personal_data import (
+    person_data_export,
+    person_erase,
+    registration_delete,
+)
 from registrations.services.survey import survey_response_withdraw
 from tests.factories import (
     make_meeting_event,
@@ -246,3 +250,14 @@ def test_deleting_a_survey_answer_in_the_admin_withdraws_it(admin_client_for, ma
     assert not SurveyResponse.objects.exists()
     assert mail_queue.holding("anna.mueller@example.de") == []
     assert ActionLogEntry.objects.get(action="withdrawn").actor_label == "organiser"
+
+
+def test_deleting_a_participant_s_registration_forgets_its_profile_s_history(organiser):
+    profile = make_participant(make_meeting_event(), description="Textile cluster in Łódź")
+    assert "Textile cluster" in str(list(action_log_for(profile).values_list("changes")))
+
+    registration_delete(registration=profile.registration, actor=Actor.organiser(organiser))
+
+    remaining = list(action_log_for(profile).values_list("changes", flat=True))
+    assert remaining and all(changes == {} for changes in remaining)
+    assert not Registration.objects.filter(pk=profile.registration.pk).exists()

@@ -291,7 +291,13 @@ def registration_delete(*, registration: Registration, actor: Actor) -> None:
     registration = Registration.objects.select_related("event").get(pk=registration.pk)
     if registration.status != RegistrationStatus.CANCELLED and not registration.event.is_over():
         registration = registration_cancel(registration=registration, actor=actor)
-    forget_changes(subject=registration)
+    records = _person_records(
+        Registration.objects.filter(pk=registration.pk),
+        SurveyResponse.objects.none(),
+        ExpressionOfInterest.objects.none(),
+    )
+    for subject in records.subjects():  # its profile and meeting requests go with it
+        forget_changes(subject=subject)
     forget_mail_to(registration.email, mentioning=registration.token)
     log_action(subject=registration, event=registration.event, action="deleted", actor=actor)
     registration.delete()
