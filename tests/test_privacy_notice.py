@@ -136,3 +136,14 @@ def test_every_mail_and_every_page_link_the_notice(client, django_capture_on_com
     assert 'href="http://127.0.0.1:8000/privacy/"' in message.alternatives[0][0]
     footer = page.content.decode().split("<footer")[1]
     assert 'href="/privacy/"' in footer
+
+
+def test_organisers_write_a_draft_in_the_admin(admin_client_for):
+    response = admin_client_for.post(
+        reverse("admin:registrations_privacynotice_add"), SECTIONS | {"version": "2026-11"}
+    )
+
+    assert response.status_code == 302
+    notice = PrivacyNotice.objects.get()
+    assert notice.controller == SECTIONS["controller"] and not notice.is_published
+    assert ActionLogEntry.objects.get(action="added in the admin").object_id == notice.pk
