@@ -214,6 +214,9 @@ PUBLIC_FORM_MAX_AGE_SECONDS = 24 * 60 * 60
 
 # Version of the privacy notice people consent to; stored with every consent.
 PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="2020-08")
+# Accessibility and dietary needs (they can reveal health or religion) are removed this many
+# days after the event ends, by manage.py purge_personal_data.
+SENSITIVE_NEEDS_RETENTION_DAYS = env.int("SENSITIVE_NEEDS_RETENTION_DAYS", default=30)
 
 # Security: safe by default, relaxed only with DEBUG.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

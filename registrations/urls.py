@@ -8,6 +8,7 @@ urlpatterns = [
     path("", events.event_list, name="event_list"),
     path("events/<slug:slug>/", events.event_detail, name="event_detail"),
     path("privacy/", events.privacy_notice, name="privacy"),
+    path("privacy/<str:version>/", events.privacy_notice, name="privacy_version"),
     path("events/<slug:slug>/calendar.ics", events.event_ics, name="event_ics"),
     path("events/<slug:slug>/survey/", survey.survey_form, name="survey"),
     path("events/<slug:slug>/survey/thanks/", survey.survey_thanks, name="survey_thanks"),

@@ -39,10 +39,11 @@ CONTACT = {"contact_name": "Agnieszka Wójcik & team", "contact_email": "events@
 
 def assert_carries_the_contact(message, event):
     assert message.reply_to == [event.contact_email], message.subject
-    assert message.body.rstrip().splitlines()[-2:] == [
+    assert message.body.rstrip().splitlines()[-3:] == [
         f"Questions about {event.title}? Reply to this email, or write to "
         f"{event.contact_name}: {event.contact_email}",
         f"European cluster events · {settings.SITE_URL}/",
+        f"How we handle your data: {settings.SITE_URL}/privacy/",
     ], message.subject
     html = message.alternatives[0][0]
     assert f'<a href="mailto:{event.contact_email}">{event.contact_email}</a>' in html

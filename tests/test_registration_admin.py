@@ -4,6 +4,7 @@ registrations with actions that go through the same services as the public pages
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -310,18 +311,26 @@ def test_an_email_may_change_case_or_match_a_registrant_of_another_event(admin_c
     assert registration.email == "lukasz.wojcik@example.pl"
 
 
-def test_registrations_cannot_be_deleted_only_cancelled(admin_client_for):
+def test_organisers_cannot_delete_registrations_only_cancel(client, django_user_model):
+    """Even with the delete permission: deleting is the superuser's (see test_personal_data)."""
+    staff = django_user_model.objects.create_user("wojcik", "w@example.pl", is_staff=True)
+    staff.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=["view_registration", "change_registration", "delete_registration"]
+        )
+    )
+    client.force_login(staff)
     registration = register(make_open_event())
     changelist = reverse("admin:registrations_registration_changelist")
 
-    actions = admin_client_for.get(changelist).context["action_form"].fields["action"].choices
-    change_page = admin_client_for.get(
+    actions = client.get(changelist).context["action_form"].fields["action"].choices
+    change_page = client.get(
         reverse("admin:registrations_registration_change", args=[registration.pk])
     )
-    delete_page = admin_client_for.get(
+    delete_page = client.get(
         reverse("admin:registrations_registration_delete", args=[registration.pk])
     )
-    run_admin_action(admin_client_for, "delete_selected", [registration])
+    run_admin_action(client, "delete_selected", [registration])
 
     assert "delete_selected" not in dict(actions)
     assert "cancel" in dict(actions)

@@ -1,3 +1,13 @@
 """Organiser administration, one module per area."""
 
-from . import action_log, events, exports, matchmaking, meetings, messages, registrations, surveys  # noqa: F401
+from . import (  # noqa: F401
+    action_log,
+    events,
+    exports,
+    matchmaking,
+    meetings,
+    messages,
+    privacy,
+    registrations,
+    surveys,
+)

@@ -11,6 +11,7 @@ from registrations.models import CONTACT_FIELDS, Registration
 from registrations.services.action_log import Actor
 from registrations.services.errors import ServiceError
 from registrations.services.messages import message_create_for_selection
+from registrations.services.personal_data import registration_delete
 from registrations.services.registration import (
     registration_cancel,
     registration_confirm_from_waitlist,
@@ -19,6 +20,7 @@ from registrations.services.registration import (
 
 from .actions import apply_to_each as _apply
 from .exports import CsvExportAdmin
+from .personal_data import PERSONAL_DATA_ACTIONS, PersonalDataActions
 
 
 class RegistrationAdminForm(forms.ModelForm):
@@ -36,7 +38,7 @@ class RegistrationAdminForm(forms.ModelForm):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(CsvExportAdmin):
+class RegistrationAdmin(PersonalDataActions, CsvExportAdmin):
     form = RegistrationAdminForm
     list_display = [
         "last_name",
@@ -62,7 +64,13 @@ class RegistrationAdmin(CsvExportAdmin):
     search_fields = ["first_name", "last_name", "email", "organisation"]
     list_select_related = ["event"]
     date_hierarchy = "created_at"
-    actions = ["confirm_from_waitlist", "cancel", "resend_confirmation", "write_to_selected"]
+    actions = [
+        "confirm_from_waitlist",
+        "cancel",
+        "resend_confirmation",
+        "write_to_selected",
+        *PERSONAL_DATA_ACTIONS,
+    ]
     readonly_fields = [
         "event",
         "attendance_mode",
@@ -105,7 +113,16 @@ class RegistrationAdmin(CsvExportAdmin):
         return False  # people register through the form or an invitation
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False  # deleting would free a seat without promoting anyone: cancel instead
+        """Superusers only; organisers cancel, or erase the person (which keeps the figures)."""
+        return request.user.is_superuser
+
+    def delete_model(self, request: HttpRequest, obj: Registration) -> None:
+        registration_delete(registration=obj, actor=Actor.organiser(request.user))
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        """Each through the service: a freed seat goes to the first person waiting."""
+        for registration in queryset.order_by("pk"):
+            self.delete_model(request, registration)
 
     @admin.display(description=_("sessions"))
     def sessions_list(self, registration: Registration) -> str:

@@ -23,11 +23,13 @@ from registrations.services.survey import (
     survey_close,
     survey_open,
     survey_response_change,
+    survey_response_withdraw,
 )
 
 from .actions import apply_to_each
 from .base import EventsiteModelAdmin
 from .exports import CsvExportAdmin
+from .personal_data import PERSONAL_DATA_ACTIONS, PersonalDataActions
 
 
 def answers_by_intent(survey: InterestSurvey) -> str:
@@ -121,7 +123,7 @@ class SurveyResponseAdminForm(forms.ModelForm):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(CsvExportAdmin):
+class SurveyResponseAdmin(PersonalDataActions, CsvExportAdmin):
     """Answers, read-only by default.
 
     Personal data (and the answer itself) is shown read-only so that nobody changes it by accident.
@@ -168,6 +170,7 @@ class SurveyResponseAdmin(CsvExportAdmin):
         ),
     ]
     form = SurveyResponseAdminForm
+    actions = PERSONAL_DATA_ACTIONS
     change_form_template = "admin/registrations/surveyresponse/change_form.html"
     log_admin_edits = False  # save_model edits through survey_response_change, which logs
 
@@ -203,6 +206,14 @@ class SurveyResponseAdmin(CsvExportAdmin):
             "edit_parameter": EDIT_PERSONAL_DATA,
         }
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_model(self, request, obj):
+        """Deleting is withdrawing: the log forgets the answer, the mail about it goes too."""
+        survey_response_withdraw(response=obj, actor=Actor.organiser(request.user))
+
+    def delete_queryset(self, request, queryset):
+        for response in queryset:
+            self.delete_model(request, response)
 
     def save_model(self, request, obj, form, change):
         """An edit goes through the service, like a change by the person."""

@@ -41,6 +41,7 @@ from .messages import (
     OrganiserMessage,
     ReminderDelivery,
 )
+from .privacy import PrivacyNotice
 from .registrations import Registration, RegistrationSource, RegistrationStatus
 from .surveys import InterestSurvey, SurveyResponse
 
@@ -77,6 +78,7 @@ __all__ = [
     "OrganisationType",
     "OrganiserMessage",
     "ParticipantProfile",
+    "PrivacyNotice",
     "Registration",
     "RegistrationSource",
     "RegistrationStatus",

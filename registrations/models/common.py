@@ -3,12 +3,15 @@
 from datetime import datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from django_stubs_ext import StrOrPromise
 
 from registrations.tokens import TOKEN_LENGTH, new_token
+
+from .privacy import PrivacyNotice
 
 
 class OrganisationType(models.TextChoices):
@@ -77,9 +80,23 @@ CONTACT_FIELDS = [
 ]
 
 
+# Every form and every consent reads the version: cached, and forgotten when one is published
+# (other processes with their own local cache see it at most this late).
+PRIVACY_NOTICE_VERSION_CACHE_KEY = "privacy-notice-version"
+PRIVACY_NOTICE_VERSION_CACHE_SECONDS = 60
+
+
 def privacy_notice_version() -> str:
-    """The version of the privacy notice people consent to now: the one place it is read."""
-    return str(settings.PRIVACY_NOTICE_VERSION)
+    """The version of the privacy notice people consent to now: the one place it is read.
+
+    The organisers' notice published last; settings.PRIVACY_NOTICE_VERSION (the built-in
+    notice) until they publish one."""
+    version = cache.get(PRIVACY_NOTICE_VERSION_CACHE_KEY)
+    if version is None:
+        notice = PrivacyNotice.objects.current()
+        version = notice.version if notice is not None else str(settings.PRIVACY_NOTICE_VERSION)
+        cache.set(PRIVACY_NOTICE_VERSION_CACHE_KEY, version, PRIVACY_NOTICE_VERSION_CACHE_SECONDS)
+    return str(version)
 
 
 def consent_given(now: datetime) -> dict[str, object]:

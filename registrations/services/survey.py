@@ -17,6 +17,7 @@ from registrations.selectors import survey_accepts_answers, survey_intent_choice
 
 from .action_log import Actor, field_changes, forget_changes, log_action, snapshot
 from .errors import AlreadyEntered, ServiceError, TransitionRefused
+from .personal_data import forget_mail_to
 from .private_links import email_private_link, emails_private_link_again
 
 
@@ -205,5 +206,6 @@ def survey_response_withdraw(*, response: SurveyResponse, actor: Actor) -> None:
         return
     response = response_now
     forget_changes(subject=response)
+    forget_mail_to(response.email, mentioning=response.token)
     log_action(subject=response, event=response.survey.event, action="withdrawn", actor=actor)
     response.delete()
