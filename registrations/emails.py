@@ -15,12 +15,13 @@ from email.mime.image import MIMEImage
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
+
+from registrations.cache_use import first_in_interval
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ LINK_AGAIN_INTERVAL_SECONDS = 10 * 60
 
 def link_again_allowed(token: str) -> bool:
     """True at most once per interval for a private link (atomic: the cache's add)."""
-    return cache.add(f"link-again:{token}", True, LINK_AGAIN_INTERVAL_SECONDS)
+    return first_in_interval(f"link-again:{token}", LINK_AGAIN_INTERVAL_SECONDS)
 
 
 def absolute_url(path: str) -> str:

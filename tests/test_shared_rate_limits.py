@@ -205,7 +205,9 @@ def test_when_the_cache_cannot_count_the_forms_still_work(client, settings):
     survey = make_survey()
 
     assert answer(client, survey).status_code == 302
+    assert answer(client, survey).status_code == 302  # known address: its link again
     assert SurveyResponse.objects.count() == 1
+    assert len(mail.outbox) == 2
 
 
 def test_a_mistyped_rate_is_refused_at_start_up(settings):

@@ -3,12 +3,12 @@
 from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from django_stubs_ext import StrOrPromise
 
+from registrations.cache_use import cache_quietly, cached_or_none
 from registrations.tokens import TOKEN_LENGTH, new_token
 
 from .privacy import PrivacyNotice
@@ -91,11 +91,13 @@ def privacy_notice_version() -> str:
 
     The organisers' notice published last; settings.PRIVACY_NOTICE_VERSION (the built-in
     notice) until they publish one."""
-    version = cache.get(PRIVACY_NOTICE_VERSION_CACHE_KEY)
+    version = cached_or_none(PRIVACY_NOTICE_VERSION_CACHE_KEY)
     if version is None:
         notice = PrivacyNotice.objects.current()
         version = notice.version if notice is not None else str(settings.PRIVACY_NOTICE_VERSION)
-        cache.set(PRIVACY_NOTICE_VERSION_CACHE_KEY, version, PRIVACY_NOTICE_VERSION_CACHE_SECONDS)
+        cache_quietly(
+            PRIVACY_NOTICE_VERSION_CACHE_KEY, version, PRIVACY_NOTICE_VERSION_CACHE_SECONDS
+        )
     return str(version)
 
 

@@ -2,11 +2,11 @@
 
 from datetime import datetime
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registrations.cache_use import forget_quietly
 from registrations.models import PrivacyNotice
 from registrations.models.common import PRIVACY_NOTICE_VERSION_CACHE_KEY
 
@@ -27,8 +27,8 @@ def privacy_notice_publish(
     notice.published_at = now or timezone.now()
     notice.save(update_fields=["published_at"])
     # Now for this process, and again once committed, should a form read it in between.
-    cache.delete(PRIVACY_NOTICE_VERSION_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(PRIVACY_NOTICE_VERSION_CACHE_KEY))
+    forget_quietly(PRIVACY_NOTICE_VERSION_CACHE_KEY)
+    transaction.on_commit(lambda: forget_quietly(PRIVACY_NOTICE_VERSION_CACHE_KEY))
     log_action(
         subject=notice,
         action="published",
