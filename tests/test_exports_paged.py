@@ -40,9 +40,7 @@ def test_pages_keep_rows_with_equal_sort_values_and_nulls_last(monkeypatch):
         for name, when in zip(names, waitlisted_at, strict=True)
     ]
 
-    rows = list(
-        rows_in_pages(Registration.objects.all(), ["last_name"], ("waitlisted_at", "pk"))
-    )
+    rows = list(rows_in_pages(Registration.objects.all(), ["last_name"], ("waitlisted_at", "pk")))
 
     by_time = sorted(
         made, key=lambda r: (r.waitlisted_at is None, r.waitlisted_at or same_time, r.pk)
