@@ -41,8 +41,12 @@ DATABASE_URL = os.environ.get(
     "SMOKE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/eventsite_serve_topology"
 )
 CACHE_URL = os.environ.get("SMOKE_CACHE_URL", "redis://127.0.0.1:6379/3")
-HOST, HTTP_PORT, HTTPS_PORT = "127.0.0.1", 8080, 8443
-WEB_UPSTREAMS = {"127.0.0.1:8081", "127.0.0.1:8082"}
+# deploy/serve's ports (its defaults unless set, e.g. when two checkouts run CI side by side).
+HOST = "127.0.0.1"
+HTTP_PORT = int(os.environ.get("SERVE_HTTP_PORT", "8080"))
+HTTPS_PORT = int(os.environ.get("SERVE_HTTPS_PORT", "8443"))
+WEB_PORTS = os.environ.get("SERVE_WEB_PORTS", "8081,8082").split(",")
+WEB_UPSTREAMS = {f"{HOST}:{port}" for port in WEB_PORTS}
 SEATS = 50
 REGISTRATIONS = 300
 POSTS_PER_IP = 320
@@ -58,9 +62,6 @@ ENVIRONMENT = {
     "SERVE_DATABASE_URL": DATABASE_URL,
     "SERVE_CACHE_URL": CACHE_URL,
     "SERVE_RUN_DIR": str(RUN_DIR),
-    "SERVE_HTTP_PORT": str(HTTP_PORT),
-    "SERVE_HTTPS_PORT": str(HTTPS_PORT),
-    "SERVE_WEB_PORTS": ",".join(u.rsplit(":", 1)[1] for u in sorted(WEB_UPSTREAMS)),
     # The form is sent right after it is fetched: no minimum fill time for this run.
     "PUBLIC_FORM_MIN_FILL_SECONDS": "0",
     "RATE_LIMIT_POSTS_PER_IP": f"{POSTS_PER_IP}/10m",
