@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install lint typecheck migrate demo worker clean
+.PHONY: run serve test install lint typecheck migrate demo worker clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ run: demo
 	@echo "Serving http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/) with the mail worker."
 	$(VENV)/bin/honcho --procfile Procfile.dev start
 
+# The production topology on this machine (deploy/serve; README "Production topology"):
+# nginx, two gunicorns, two mail workers, PgBouncer, with DEBUG off. Ctrl-C stops it all.
+serve: install
+	$(PY) deploy/serve
+
 worker: install
 	$(PY) manage.py db_worker
 
@@ -46,4 +51,4 @@ typecheck: install
 	$(VENV)/bin/mypy
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles .serve

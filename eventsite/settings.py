@@ -111,6 +111,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # DATABASE_POOLER=pgbouncer: DATABASE_URL names PgBouncer in transaction pooling, where
+    # consecutive transactions may run on different server connections, so a server-side cursor
+    # (Django's .iterator() on PostgreSQL) cannot outlive its transaction. The CSV exports page
+    # with keyset queries instead (registrations/exports.py) and need no cursor at all.
+    if env.str("DATABASE_POOLER", default="") == "pgbouncer":
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 # Rate limits count here: with several web processes CACHE_URL must name a shared cache, e.g.
 # redis://127.0.0.1:6379/1 (Django's RedisCache); the local-memory default counts per process.

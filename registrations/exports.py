@@ -1,7 +1,9 @@
 """CSV exports: one row generator per kind, a spreadsheet-safe writer, and streaming.
 
-Each kind reads its rows with one query (`values_list` iterated in chunks, a server-side
-cursor on PostgreSQL), so memory stays flat whatever the number of rows. Sessions and sectors
+Each kind reads its rows page by page (keyset pagination: each page is its own query for the
+next rows after the last one read, in the kind's order), so memory stays flat whatever the
+number of rows, and without a server-side cursor, which does not survive PgBouncer's
+transaction pooling (README.md, "Production topology"). Sessions and sectors
 come as comma-joined ids from a correlated subquery; their names and order come from a small
 lookup loaded once per export. Columns are documented in README.md ("CSV exports").
 
@@ -27,10 +29,12 @@ from django.db.models import (
     F,
     Model,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     TextField,
 )
+from django.db.models.expressions import OrderBy
 from django.db.models.functions import Cast
 from django_countries import countries
 
@@ -416,13 +420,58 @@ def export_rows(
     sources = [
         c.source if isinstance(c.source, str) else f"column_{i}" for i, c in enumerate(columns)
     ]
-    values = selected.values_list(*sources, "export_timezone")
-    return [c.header for c in columns], _formatted_batches(columns, values)
+    rows = rows_in_pages(selected, [*sources, "export_timezone"], kind.ordering)
+    return [c.header for c in columns], _formatted_batches(columns, rows)
 
 
-def _formatted_batches(columns: list[Column], values: QuerySet) -> Iterator[list[tuple[Any, ...]]]:
-    """Rows in batches, formatted column by column; the query is read in chunks."""
-    rows = values.iterator(chunk_size=ROWS_PER_QUERY_CHUNK)
+def rows_in_pages(
+    queryset: QuerySet, fields: Sequence[str], ordering: Sequence[Any]
+) -> Iterator[tuple[Any, ...]]:
+    """The queryset's values for `fields`, in `ordering`, read ROWS_PER_QUERY_CHUNK at a time.
+
+    Keyset pagination: each page is a query of its own for the rows after the last one read
+    (by the ordering's values), never an OFFSET and never a server-side cursor, so it works the
+    same directly on PostgreSQL and behind a pooler in transaction mode. The ordering is
+    ascending with NULLs last (on every database), and ends with the primary key so that it is
+    total; the primary key is added when missing.
+    """
+    terms = [F(term) if isinstance(term, str) else term.expression for term in ordering]
+    if not any(isinstance(term, F) and term.name == "pk" for term in terms):
+        terms.append(F("pk"))
+    keys = {f"keyset_{i}": term for i, term in enumerate(terms)}
+    pages = (
+        queryset.annotate(**keys)
+        .order_by(*(OrderBy(F(key), nulls_last=True) for key in keys))
+        .values_list(*fields, *keys)
+    )
+    after_last_row = Q()
+    while True:
+        page = list(pages.filter(after_last_row)[:ROWS_PER_QUERY_CHUNK])
+        for row in page:
+            yield row[: len(fields)]
+        if len(page) < ROWS_PER_QUERY_CHUNK:
+            return
+        after_last_row = _after(list(keys), page[-1][len(fields) :])
+
+
+def _after(keys: list[str], last: Sequence[Any]) -> Q:
+    """Rows after `last` in the order of `keys` (ascending, NULLs last): later in the first
+    key, or equal in it and after in the rest. The last key (the primary key) is never NULL."""
+    key, value = keys[0], last[0]
+    if value is None:  # NULLs come last: only another NULL can be equal, none is later
+        later, same = Q(pk__in=[]), Q(**{f"{key}__isnull": True})
+    else:
+        later = Q(**{f"{key}__gt": value}) | Q(**{f"{key}__isnull": True})
+        same = Q(**{key: value})
+    if len(keys) == 1:
+        return later
+    return later | (same & _after(keys[1:], last[1:]))
+
+
+def _formatted_batches(
+    columns: list[Column], rows: Iterator[tuple[Any, ...]]
+) -> Iterator[list[tuple[Any, ...]]]:
+    """Rows in batches, formatted column by column."""
     zones: dict[str, ZoneInfo] = {}
     while batch := list(islice(rows, ROWS_PER_OUTPUT_CHUNK)):
         formatted: list[tuple[Any, ...]] = []

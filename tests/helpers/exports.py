@@ -3,36 +3,35 @@
 import csv
 import io
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from registrations import exports
 
 
 def assert_streams_five_rows_lazily(kind, queryset, monkeypatch) -> None:
-    """With two rows per output batch, five rows stream as header, 2, 2, 1: the query is read
-    in chunks, and a batch of output needs only its own rows."""
+    """With pages of two rows and two rows per output batch, five rows stream as header, 2, 2,
+    1: each page is a query of its own with a LIMIT, and a batch of output needs only the pages
+    it shows."""
     monkeypatch.setattr(exports, "ROWS_PER_OUTPUT_CHUNK", 2)
-    chunk_sizes, rows_read = [], []
-    real_iterator = QuerySet.iterator
+    monkeypatch.setattr(exports, "ROWS_PER_QUERY_CHUNK", 2)
 
-    def recording_iterator(queryset, chunk_size=None):
-        chunk_sizes.append(chunk_size)
-        for row in real_iterator(queryset, chunk_size=chunk_size):
-            rows_read.append(row)
-            yield row
-
-    monkeypatch.setattr(QuerySet, "iterator", recording_iterator)
-
-    chunks = exports.export_csv_chunks(kind, queryset)
-    header_chunk = next(chunks)
-    first_batch = next(chunks)
+    with CaptureQueriesContext(connection) as queries:
+        chunks = exports.export_csv_chunks(kind, queryset)
+        header_chunk = next(chunks)
+        first_batch = next(chunks)
+        pages_for_first_batch = len(_page_queries(queries))
+        rest = [chunk.count("\r\n") for chunk in chunks]
 
     assert header_chunk.count("\r\n") == 1
     assert first_batch.count("\r\n") == 2
-    assert chunk_sizes == [exports.ROWS_PER_QUERY_CHUNK]
-    assert len(rows_read) == 2  # not the whole queryset
-    assert [chunk.count("\r\n") for chunk in chunks] == [2, 1]
-    assert len(rows_read) == 5
+    assert pages_for_first_batch == 1  # not the whole queryset
+    assert rest == [2, 1]
+    assert len(_page_queries(queries)) == 3  # 2 + 2 + 1 rows: the short page is the last
+
+
+def _page_queries(queries: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if q["sql"].endswith("LIMIT 2")]
 
 
 def rows_of(response) -> list[dict[str, str]]:
