@@ -69,6 +69,8 @@ def event_with_registrations(count: int) -> Event:
         title=f"Benchmark Forum Łódź ({count})",
         summary="Benchmark",
         organisers="ECCP",
+        contact_name="ECCP events team",
+        contact_email="events@example.org",
         format="hybrid",
         venue="EC1",
         city="Łódź",
@@ -100,7 +102,7 @@ def event_with_registrations(count: int) -> Event:
                 organisation, "cluster", "Cluster manager", country, "2026-01", at,
                 "on_site" if i % 3 else "online", "confirmed" if i % 7 else "waitlisted",
                 "", "Vegetarian" if i % 5 == 0 else "", "direct", f"bench{count:07d}-{i:030d}",
-                at, at,
+                f"join{count:07d}-{i:031d}", f"code{count:07d}-{i:031d}", at, at,
             ]  # fmt: skip
 
     _copy_rows(
@@ -109,7 +111,7 @@ def event_with_registrations(count: int) -> Event:
             "id", "event_id", "first_name", "last_name", "email", "organisation",
             "organisation_type", "job_title", "country", "consent_version", "consented_at",
             "attendance_mode", "status", "accessibility_needs", "dietary_needs", "source",
-            "token", "created_at", "updated_at",
+            "token", "join_token", "checkin_token", "created_at", "updated_at",
         ],
         registrations(),
     )  # fmt: skip
