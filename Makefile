@@ -39,8 +39,9 @@ serve: install
 worker: install
 	$(PY) manage.py db_worker
 
+# PYTEST_FLAGS: e.g. "-n 2" to spread the suite over two processes (pytest-xdist), as CI does.
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_FLAGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
