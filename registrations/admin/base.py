@@ -9,14 +9,20 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from registrations.models import ActionLogEntry, Event
 from registrations.services.action_log import (
@@ -159,7 +165,47 @@ def saved_form_changes(
     return changes
 
 
-class EventsiteModelAdmin(admin.ModelAdmin):
+def label_widgets(formfield: forms.Field | None, label: StrOrPromise, *, in_table: bool) -> None:
+    """Give each input of a field its own accessible name where the admin's <label> does not
+    reach it: the date and the time of a split date-time (the label points at neither), and
+    every input of a tabular inline's row (its name is only in the column header)."""
+    if formfield is None:
+        return
+    widget = formfield.widget
+    while isinstance(widget, RelatedFieldWidgetWrapper):
+        widget = widget.widget
+    if isinstance(widget, forms.SplitDateTimeWidget):
+        date, time = widget.widgets
+        date.attrs["aria-label"] = format_lazy("{}: {}", label, _("date"))
+        time.attrs["aria-label"] = format_lazy("{}: {}", label, _("time"))
+    elif in_table and not isinstance(widget, forms.HiddenInput):
+        widget.attrs["aria-label"] = label
+
+
+class LabelledWidgetsMixin:
+    """For ModelAdmins and inlines: every input has an accessible name (see label_widgets)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        in_table = isinstance(self, admin.TabularInline)
+        label_widgets(formfield, capfirst(db_field.verbose_name), in_table=in_table)
+        return formfield
+
+
+class LabelledInlineFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = _("Delete")
+
+
+class LabelledTabularInline(LabelledWidgetsMixin, admin.TabularInline):
+    """A tabular inline whose every input, the delete box too, has an accessible name."""
+
+    formset = LabelledInlineFormSet
+
+
+class EventsiteModelAdmin(LabelledWidgetsMixin, admin.ModelAdmin):
     """Shows the object's action log on its change page and logs organiser edits made here."""
 
     # False for an admin whose save_model routes the edit through a service that logs it

@@ -25,11 +25,11 @@ from registrations.services import matchmaking as services
 from registrations.services.action_log import Actor
 
 from .actions import apply_to_each
-from .base import EventsiteModelAdmin
+from .base import EventsiteModelAdmin, LabelledTabularInline
 from .exports import CsvExportAdmin
 
 
-class EligibilityDeclarationInline(admin.TabularInline):
+class EligibilityDeclarationInline(LabelledTabularInline):
     model = EligibilityDeclaration
     extra = 0
     fields = ["position", "text"]
