@@ -15,8 +15,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-RUN_AXE = """tags => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]}).then(
-  result => result.violations.map(violation => ({
+RUN_AXE = """tags => axe.run(
+  document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]}
+).then(result => result.violations.map(violation => ({
     rule: violation.id,
     help: violation.help,
     where: violation.nodes.slice(0, 5).map(node => node.target.join(" ")),
