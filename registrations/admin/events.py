@@ -44,6 +44,7 @@ from registrations.services.reminders import reminders_schedule
 from .actions import apply_to_each as _apply
 from .base import EventsiteModelAdmin, LabelledTabularInline
 from .exports import recorded_csv_response
+from .filters import CountriesPresentFilter
 from .surveys import answers_by_intent
 
 
@@ -134,7 +135,7 @@ class EventReminderInline(LabelledTabularInline):
 @admin.register(Event)
 class EventAdmin(EventsiteModelAdmin):
     list_display = ["title", "start", "format", "city", "is_published", "invitation_only"]
-    list_filter = ["format", "is_published", "invitation_only", "country"]
+    list_filter = ["format", "is_published", "invitation_only", ("country", CountriesPresentFilter)]
     search_fields = ["title", "slug", "city", "organisers"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start"
