@@ -29,7 +29,7 @@ class CountriesPresentFilter(admin.FieldListFilter):
             key=lambda choice: choice[1],
         )
 
-    def expected_parameters(self) -> list[str]:
+    def expected_parameters(self) -> list[str | None]:
         return [self.lookup_kwarg]
 
     def has_output(self) -> bool:
