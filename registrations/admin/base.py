@@ -165,42 +165,43 @@ def saved_form_changes(
     return changes
 
 
-def label_widgets(formfield: forms.Field | None, label: StrOrPromise, *, in_table: bool) -> None:
-    """Give each input of a field its own accessible name where the admin's <label> does not
-    reach it: the date and the time of a split date-time (the label points at neither), and
-    every input of a tabular inline's row (its name is only in the column header)."""
-    if formfield is None:
-        return
-    widget = formfield.widget
+def label_widget(widget: forms.Widget, label: StrOrPromise) -> None:
+    """Name an input for assistive technology where the admin's <label> does not reach it; a
+    split date-time gets a name for its date and one for its time (the label points at neither)."""
     while isinstance(widget, RelatedFieldWidgetWrapper):
         widget = widget.widget
     if isinstance(widget, forms.SplitDateTimeWidget):
         date, time = widget.widgets
         date.attrs["aria-label"] = format_lazy("{}: {}", label, _("date"))
         time.attrs["aria-label"] = format_lazy("{}: {}", label, _("time"))
-    elif in_table and not isinstance(widget, forms.HiddenInput):
+    elif not isinstance(widget, forms.HiddenInput):
         widget.attrs["aria-label"] = label
 
 
 class LabelledWidgetsMixin:
-    """For ModelAdmins and inlines: every input has an accessible name (see label_widgets)."""
+    """For ModelAdmins: the date and the time of each split date-time get their own names."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
-        in_table = isinstance(self, admin.TabularInline)
-        label_widgets(formfield, capfirst(db_field.verbose_name), in_table=in_table)
+        if formfield is not None and isinstance(formfield.widget, forms.SplitDateTimeWidget):
+            label_widget(formfield.widget, capfirst(db_field.verbose_name))
         return formfield
 
 
 class LabelledInlineFormSet(BaseInlineFormSet):
+    """A tabular inline's inputs have no <label> (their names are in the column headers): each
+    gets one with its row, e.g. "Session 2: Title", the delete box too."""
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        if "DELETE" in form.fields:
-            form.fields["DELETE"].widget.attrs["aria-label"] = _("Delete")
+        model = capfirst(self.model._meta.verbose_name)
+        row = format_lazy("{} {}", model, index + 1) if index is not None else model
+        for field in form.fields.values():
+            label_widget(field.widget, format_lazy("{}: {}", row, field.label))
 
 
-class LabelledTabularInline(LabelledWidgetsMixin, admin.TabularInline):
-    """A tabular inline whose every input, the delete box too, has an accessible name."""
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose every input has an accessible name (LabelledInlineFormSet)."""
 
     formset = LabelledInlineFormSet
 

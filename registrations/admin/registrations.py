@@ -51,6 +51,7 @@ class RegistrationAdmin(PersonalDataActions, CsvExportAdmin):
         "country",
         "event",
         "created_at",
+        "checked_in_at",
     ]
     # The date filter of a nullable field offers "No date" / "Has date": not yet / checked in.
     list_filter = [

@@ -257,7 +257,9 @@ FIELD_GUIDANCE: dict[str, FieldGuidance] = {
     "organisation_type": FieldGuidance(required=_("Choose the type of your organisation")),
     "attendance_mode": FieldGuidance(required=_("Choose how you will attend")),
     "intent": FieldGuidance(
-        required=_("Choose whether you would attend on site or online, or that you do not know yet")
+        required=_(
+            "Choose whether you would attend on site or online, or that you are not sure yet"
+        )
     ),
     "sectors": FieldGuidance(required=_("Choose at least one sector")),
     "members_count": FieldGuidance(

@@ -1,6 +1,8 @@
 """The survey, the registration and the expression of interest, done with the keyboard alone: no
 click, the focus always visible."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -109,3 +111,19 @@ def test_the_expression_of_interest_with_the_keyboard_alone(page):
         "PL",
     )
     assert application.sectors.count() == 1
+
+
+def test_after_a_failed_submit_the_focus_is_on_the_error_summary(page):
+    survey = make_survey()
+    page.goto(survey_url(survey))
+
+    fill_in(page, [("type", "#id_first_name", "Aino"), ("enter", SUBMIT, "")])
+
+    expect(page).to_have_title(re.compile("^Error: "))
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name="Enter your family name")).to_have_attribute(
+        "href", "#id_last_name"
+    )
+    page.keyboard.press("Tab")
+    expect(summary.get_by_role("link").first).to_be_focused()
