@@ -39,8 +39,14 @@ serve: install
 worker: install
 	$(PY) manage.py run_worker
 
+# axe-core for the accessibility browser tests (package.json, package-lock.json); reinstalled when
+# the lock file changes.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 # PYTEST_FLAGS: e.g. "-n 2" to spread the suite over two processes (pytest-xdist), as CI does.
-test: install
+test: install node_modules/.installed
 	$(PY) -m pytest $(PYTEST_FLAGS)
 
 lint: install

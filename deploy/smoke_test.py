@@ -137,9 +137,9 @@ class FormSender:
             "organisation_type": "cluster",
             "job_title": "Cluster manager",
             "country": "PL",
-            "attendance_mode": "on_site",
+            # Every other person asks for the waiting list should the seats run out.
+            "attendance_mode": "on_site:waiting_list" if number % 2 else "on_site",
             "consent": "on",
-            **({"join_waiting_list": "on"} if number % 2 else {}),
         }
         status, _, _ = request(
             "POST",

@@ -40,6 +40,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A public form refused for its expired token offers to send the answers again.
+CSRF_FAILURE_VIEW = "registrations.views.csrf.csrf_failure"
 
 # Absolute links in emails: the mail worker has no request to build them from.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

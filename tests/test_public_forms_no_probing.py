@@ -125,7 +125,7 @@ def test_a_full_mode_refuses_a_known_address_as_it_refuses_a_new_one(client):
         assert response.context["form"].errors == {
             "attendance_mode": [
                 "All on-site seats are taken. Join the waiting list or attend online. "
-                "Tick the waiting list box to join it."
+                'To join it, choose "On site (no places left: waiting list)".'
             ]
         }
     assert Registration.objects.count() == 1

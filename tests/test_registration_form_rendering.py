@@ -55,7 +55,7 @@ def test_the_country_field_takes_a_country_code_only():
 
 def _with_djangos_select(form: forms.BaseForm) -> forms.BaseForm:
     field = form.fields["country"]
-    field.widget = forms.Select(choices=list(field.choices))
+    field.widget = forms.Select(choices=list(field.choices), attrs=field.widget.attrs)
     field.widget.is_required = field.required
     return form
 

@@ -1,6 +1,7 @@
 """Registering: the event page's next step, the form, seats and the waiting list, bad input."""
 
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.core import mail
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from registrations import selectors
+from registrations.forms.registration import waiting_list_choice
 from registrations.models import (
     AttendanceMode,
     InterestSurvey,
@@ -331,14 +333,16 @@ def test_when_seats_are_gone_the_form_says_so_and_offers_the_choice(client):
 
     page = client.get(register_url(event)).content.decode()
     refused = client.post(register_url(event), registration_form_data())
-    waiting = client.post(register_url(event), registration_form_data(join_waiting_list="on"))
+    waiting = client.post(
+        register_url(event), registration_form_data(attendance_mode=waiting_list_choice(ON_SITE))
+    )
 
     assert "All on-site seats are taken. Join the waiting list or attend online." in page
-    assert page.index('name="join_waiting_list"') < page.index('name="dietary_needs"')
-    assert "no places left: waiting list" in page
-    assert "Put me on the waiting list for on site" in page
+    assert f'value="{waiting_list_choice(ON_SITE)}"' in page
+    assert "On site (no places left: waiting list)" in page
+    assert 'type="checkbox" name="join_waiting_list"' not in page  # one step: the choice is it
     assert refused.status_code == 200
-    assert "Tick the waiting list box to join it." in refused.content.decode()
+    assert 'choose "On site (no places left: waiting list)"' in unescape(refused.content.decode())
     assert waiting.status_code == 302
     assert Registration.objects.filter(status=RegistrationStatus.WAITLISTED).count() == 1
 
@@ -353,10 +357,10 @@ def test_when_the_last_seat_goes_while_filling_in_the_form_the_person_chooses(cl
     response = client.post(register_url(event), registration_form_data())
 
     page = response.content.decode()
-    assert "join_waiting_list" not in shown
+    assert waiting_list_choice(ON_SITE) not in shown
     assert response.status_code == 200
     assert "All on-site seats are taken. Join the waiting list or attend online." in page
-    assert "join_waiting_list" in page
+    assert f'value="{waiting_list_choice(ON_SITE)}"' in page
     assert Registration.objects.filter(event=event).count() == 1
 
 
@@ -367,11 +371,11 @@ def test_an_online_only_event_with_full_places_offers_its_waiting_list(client):
     page = client.get(register_url(event)).content.decode()
     refused = client.post(register_url(event), registration_form_data(attendance_mode=ONLINE))
     waiting = client.post(
-        register_url(event), registration_form_data(attendance_mode=ONLINE, join_waiting_list="on")
+        register_url(event), registration_form_data(attendance_mode=waiting_list_choice(ONLINE))
     )
 
     assert "All online places are taken. You can join the waiting list." in page
-    assert "Put me on the waiting list for online" in page
+    assert "Online (no places left: waiting list)" in page
     assert "on site" not in page.lower().replace("(on site)", "")
     assert "All online places are taken" in refused.content.decode()
     assert waiting.status_code == 302
@@ -385,15 +389,14 @@ def test_a_hybrid_event_with_full_online_places_offers_that_waiting_list_or_on_s
     page = client.get(register_url(event)).content.decode()
     refused = client.post(register_url(event), registration_form_data(attendance_mode=ONLINE))
     waiting = client.post(
-        register_url(event), registration_form_data(attendance_mode=ONLINE, join_waiting_list="on")
+        register_url(event), registration_form_data(attendance_mode=waiting_list_choice(ONLINE))
     )
     on_site = client.post(register_url(event), registration_form_data(attendance_mode=ON_SITE))
 
     assert "All online places are taken. Join the waiting list or attend on site." in page
-    assert "Put me on the waiting list for online" in page
     assert "On site (50 places left)" in page
     assert "Online (no places left: waiting list)" in page
-    assert "Tick the waiting list box to join it." in refused.content.decode()
+    assert 'choose "Online (no places left: waiting list)"' in unescape(refused.content.decode())
     assert waiting.status_code == on_site.status_code == 302
     assert set(Registration.objects.values_list("attendance_mode", "status")) == {
         (ONLINE, RegistrationStatus.CONFIRMED),
@@ -411,7 +414,8 @@ def test_when_both_modes_are_full_only_the_waiting_list_is_offered(client):
 
     assert "All on-site seats are taken. You can join the waiting list." in page
     assert "All online places are taken. You can join the waiting list." in page
-    assert "Put me on the waiting list for the attendance mode I chose" in page
+    assert "On site (no places left: waiting list)" in page
+    assert "Online (no places left: waiting list)" in page
 
 
 def test_a_second_submission_with_the_same_email_gets_the_page_a_new_one_gets(client):
@@ -453,15 +457,15 @@ def test_a_second_submission_emails_the_private_link_again_at_most_once_in_a_whi
 @pytest.mark.parametrize(
     ("fields", "field_message"),
     [
-        ({"first_name": "   "}, "This field is required."),
+        ({"first_name": "   "}, "Enter your given name"),
         ({"last_name": "Müller\nInjected"}, "single line"),
-        ({"email": "not-an-email"}, "Enter a valid email address."),
+        ({"email": "not-an-email"}, "Enter your email address, like name@example.org"),
         ({"email": "a" * 250 + "@example.eu"}, "at most 254 characters"),
         ({"organisation": "x" * 201}, "at most 200 characters"),
         ({"organisation_type": "secret_society"}, "Select a valid choice"),
         ({"country": "XX"}, "Select a valid choice"),
         ({"attendance_mode": "backstage"}, "attendance modes this event offers"),
-        ({"attendance_mode": None}, "This field is required."),
+        ({"attendance_mode": None}, "Choose how you will attend"),
         ({"dietary_needs": "y" * 501}, "at most 500 characters"),
         ({"consent": None}, "Please agree to the privacy notice"),
     ],
@@ -617,7 +621,7 @@ def test_a_form_with_errors_says_so_at_the_top_and_next_to_each_field(client):
     page = response.content.decode()
     summary = "Your registration was not stored yet: please correct the fields marked below."
     assert page.index(summary) < page.index('name="first_name"')
-    assert response.context["form"].errors["first_name"] == ["This field is required."]
+    assert response.context["form"].errors["first_name"] == ["Enter your given name"]
     assert 'id="error_1_id_first_name"' in page
     assert summary not in client.get(register_url(event)).content.decode()
 

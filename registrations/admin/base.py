@@ -9,14 +9,20 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.forms import ModelForm
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from registrations.models import ActionLogEntry, Event
 from registrations.services.action_log import (
@@ -159,7 +165,48 @@ def saved_form_changes(
     return changes
 
 
-class EventsiteModelAdmin(admin.ModelAdmin):
+def label_widget(widget: forms.Widget, label: StrOrPromise) -> None:
+    """Name an input for assistive technology where the admin's <label> does not reach it; a
+    split date-time gets a name for its date and one for its time (the label points at neither)."""
+    while isinstance(widget, RelatedFieldWidgetWrapper):
+        widget = widget.widget
+    if isinstance(widget, forms.SplitDateTimeWidget):
+        date, time = widget.widgets
+        date.attrs["aria-label"] = format_lazy("{}: {}", label, _("date"))
+        time.attrs["aria-label"] = format_lazy("{}: {}", label, _("time"))
+    elif not isinstance(widget, forms.HiddenInput):
+        widget.attrs["aria-label"] = label
+
+
+class LabelledWidgetsMixin:
+    """For ModelAdmins: the date and the time of each split date-time get their own names."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        if formfield is not None and isinstance(formfield.widget, forms.SplitDateTimeWidget):
+            label_widget(formfield.widget, capfirst(db_field.verbose_name))
+        return formfield
+
+
+class LabelledInlineFormSet(BaseInlineFormSet):
+    """A tabular inline's inputs have no <label> (their names are in the column headers): each
+    gets one with its row, e.g. "Session 2: Title", the delete box too."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        model = capfirst(self.model._meta.verbose_name)
+        row = format_lazy("{} {}", model, index + 1) if index is not None else model
+        for field in form.fields.values():
+            label_widget(field.widget, format_lazy("{}: {}", row, field.label))
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose every input has an accessible name (LabelledInlineFormSet)."""
+
+    formset = LabelledInlineFormSet
+
+
+class EventsiteModelAdmin(LabelledWidgetsMixin, admin.ModelAdmin):
     """Shows the object's action log on its change page and logs organiser edits made here."""
 
     # False for an admin whose save_model routes the edit through a service that logs it

@@ -42,8 +42,9 @@ from registrations.services.registration import (
 from registrations.services.reminders import reminders_schedule
 
 from .actions import apply_to_each as _apply
-from .base import EventsiteModelAdmin
+from .base import EventsiteModelAdmin, LabelledTabularInline
 from .exports import recorded_csv_response
+from .filters import CountriesPresentFilter
 from .surveys import answers_by_intent
 
 
@@ -80,7 +81,7 @@ class CloseRegistrationForm(forms.Form):
     explanation = _("People already registered keep their registration.")
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(LabelledTabularInline):
     model = Session
     extra = 0
     fields = [
@@ -102,7 +103,7 @@ class EventReminderForm(forms.ModelForm):
         return filled_in or super().has_changed()
 
 
-class EventReminderInline(admin.TabularInline):
+class EventReminderInline(LabelledTabularInline):
     """A new event starts with the default reminders filled in; the organiser may change them.
     Each saved one shows when it falls due and how many people it was sent to."""
 
@@ -134,7 +135,7 @@ class EventReminderInline(admin.TabularInline):
 @admin.register(Event)
 class EventAdmin(EventsiteModelAdmin):
     list_display = ["title", "start", "format", "city", "is_published", "invitation_only"]
-    list_filter = ["format", "is_published", "invitation_only", "country"]
+    list_filter = ["format", "is_published", "invitation_only", ("country", CountriesPresentFilter)]
     search_fields = ["title", "slug", "city", "organisers"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start"

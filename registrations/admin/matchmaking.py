@@ -7,7 +7,6 @@ from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django_countries.filters import CountryFilter
 
 from registrations import selectors
 from registrations.forms.fields import MultiLineField
@@ -25,11 +24,12 @@ from registrations.services import matchmaking as services
 from registrations.services.action_log import Actor
 
 from .actions import apply_to_each
-from .base import EventsiteModelAdmin
+from .base import EventsiteModelAdmin, LabelledTabularInline
 from .exports import CsvExportAdmin
+from .filters import CountriesPresentFilter
 
 
-class EligibilityDeclarationInline(admin.TabularInline):
+class EligibilityDeclarationInline(LabelledTabularInline):
     model = EligibilityDeclaration
     extra = 0
     fields = ["position", "text"]
@@ -133,7 +133,7 @@ class ExpressionOfInterestAdmin(CsvExportAdmin):
     list_filter = [
         "event",
         "status",
-        ("country", CountryFilter),
+        ("country", CountriesPresentFilter),
         "organisation_type",
         "sectors",
         DeclarationsFilter,

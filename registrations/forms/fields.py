@@ -3,6 +3,7 @@ consent, country."""
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django import forms
@@ -15,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from django_stubs_ext import StrOrPromise
 
 from registrations.email_addresses import normalise_email
 from registrations.models import privacy_notice_version
@@ -218,3 +220,73 @@ class CountryChoiceField(forms.ChoiceField):
 
     def __init__(self, **kwargs):
         super().__init__(choices=CountryChoices(), **kwargs)
+
+
+@dataclass(frozen=True)
+class FieldGuidance:
+    """What the browser may fill in (WCAG 1.3.5) and what to do when the answer is missing or
+    not valid, for a question asked under the same field name on several public forms."""
+
+    required: StrOrPromise
+    invalid: StrOrPromise | None = None
+    autocomplete: str | None = None
+
+
+_EMAIL = _("Enter your email address, like name@example.org")
+_GIVEN_NAME = FieldGuidance(required=_("Enter your given name"), autocomplete="given-name")
+_FAMILY_NAME = FieldGuidance(required=_("Enter your family name"), autocomplete="family-name")
+_JOB_TITLE = FieldGuidance(required=_("Enter your job title"), autocomplete="organization-title")
+
+# By field name, applied by ServiceForm to every public form (so none can forget it).
+FIELD_GUIDANCE: dict[str, FieldGuidance] = {
+    "first_name": _GIVEN_NAME,
+    "contact_first_name": _GIVEN_NAME,
+    "last_name": _FAMILY_NAME,
+    "contact_last_name": _FAMILY_NAME,
+    "email": FieldGuidance(required=_EMAIL, invalid=_EMAIL, autocomplete="email"),
+    "contact_email": FieldGuidance(required=_EMAIL, invalid=_EMAIL, autocomplete="email"),
+    "organisation": FieldGuidance(
+        required=_("Enter the name of your organisation"), autocomplete="organization"
+    ),
+    "legal_name": FieldGuidance(
+        required=_("Enter the legal name of your organisation"), autocomplete="organization"
+    ),
+    "job_title": _JOB_TITLE,
+    "contact_job_title": _JOB_TITLE,
+    "country": FieldGuidance(required=_("Choose a country from the list"), autocomplete="country"),
+    "organisation_type": FieldGuidance(required=_("Choose the type of your organisation")),
+    "attendance_mode": FieldGuidance(required=_("Choose how you will attend")),
+    "intent": FieldGuidance(
+        required=_(
+            "Choose whether you would attend on site or online, or that you are not sure yet"
+        )
+    ),
+    "sectors": FieldGuidance(required=_("Choose at least one sector")),
+    "members_count": FieldGuidance(
+        required=_("Enter the number of members, like 120"),
+        invalid=_("Enter the number of members as a whole number, like 120"),
+    ),
+    "offers": FieldGuidance(
+        required=_("Describe in a few sentences what your organisation offers")
+    ),
+    "seeks": FieldGuidance(required=_("Describe in a few sentences what your organisation seeks")),
+    "eccp_profile_url": FieldGuidance(
+        required=_("Enter the web address of your ECCP profile"),
+        invalid=_(
+            "Enter the web address of your ECCP profile, like "
+            "https://clustercollaboration.eu/cluster-organisations/your-cluster"
+        ),
+    ),
+    "website": FieldGuidance(
+        required=_("Enter your organisation's website"),
+        invalid=_("Enter a web address, like https://www.cluster.example.eu"),
+    ),
+}
+
+
+def apply_field_guidance(field: forms.Field, guidance: FieldGuidance) -> None:
+    field.error_messages["required"] = guidance.required
+    if guidance.invalid is not None:
+        field.error_messages["invalid"] = guidance.invalid
+    if guidance.autocomplete is not None:
+        field.widget.attrs["autocomplete"] = guidance.autocomplete

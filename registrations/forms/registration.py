@@ -24,7 +24,7 @@ from registrations.models import (
 from registrations.services.errors import ServiceError
 from registrations.services.registration import RegistrantDetails, SeatsTaken
 
-from . import ServiceForm, field_of
+from . import ServiceForm, field_of, mark_optional
 from .bot_trap import BotTrapForm
 
 
@@ -51,11 +51,22 @@ def _mode_label(mode: str, seats: selectors.Seats, *, waiting_list: bool) -> Str
     return _("%(mode)s (no places left)") % {"mode": label}
 
 
+def waiting_list_choice(mode: str) -> str:
+    """The attendance choice of a full mode: choosing it is asking for its waiting list."""
+    return f"{mode}{_WAITING_LIST_SUFFIX}"
+
+
+_WAITING_LIST_SUFFIX = ":waiting_list"
+
+
 def _mode_choices(
     event: Event, seats: dict[str, selectors.Seats], *, waiting_list: bool
 ) -> list[tuple[str, StrOrPromise]]:
     return [
-        (mode.value, _mode_label(mode, seats[mode], waiting_list=waiting_list))
+        (
+            waiting_list_choice(mode) if waiting_list and seats[mode].full else mode.value,
+            _mode_label(mode, seats[mode], waiting_list=waiting_list),
+        )
         for mode in event.offered_modes
     ]
 
@@ -77,7 +88,6 @@ class RegistrationForm(BotTrapForm, ServiceForm):
     job_title = SingleLineField(label=_("Job title"), max_length=150, required=False)
     country = CountryChoiceField(label=_("Country"))
     attendance_mode = forms.ChoiceField(label=_("I will attend"), widget=forms.RadioSelect)
-    join_waiting_list = forms.BooleanField(required=False)
     accessibility_needs = SingleLineField(
         label=_("Accessibility needs (on site)"), max_length=500, required=False
     )
@@ -90,8 +100,16 @@ class RegistrationForm(BotTrapForm, ServiceForm):
         super().__init__(*args, **kwargs)
         self.event = event
         mode_field = field_of(self, "attendance_mode", forms.ChoiceField)
-        # Plain labels to validate a POST; show_places() adds the places left for display.
-        mode_field.choices = [(mode, AttendanceMode(mode).label) for mode in event.offered_modes]
+        # Plain labels to validate a POST; show_places() adds the places left for display. Each
+        # mode's waiting list is a valid answer too: the service decides under its lock whether
+        # a place is free after all.
+        mode_field.choices = [
+            *((mode, AttendanceMode(mode).label) for mode in event.offered_modes),
+            *(
+                (waiting_list_choice(mode), AttendanceMode(mode).label)
+                for mode in event.offered_modes
+            ),
+        ]
         mode_field.error_messages["invalid_choice"] = _(
             "Please choose one of the attendance modes this event offers."
         )
@@ -103,24 +121,21 @@ class RegistrationForm(BotTrapForm, ServiceForm):
             self.fields["email"].help_text = _("Your invitation is for this address.")
         if selectors.event_offers_session_choice(event=event):
             self.fields["sessions"] = _sessions_field(event)
+            mark_optional(self.fields["sessions"])
         if AttendanceMode.ON_SITE not in event.offered_modes:
             del self.fields["accessibility_needs"]
             del self.fields["dietary_needs"]
         # Sessions right after the attendance choice; the rest keeps its declared order.
         declared = list(self.base_fields)
-        self.order_fields([*declared[: declared.index("join_waiting_list") + 1], "sessions"])
+        self.order_fields([*declared[: declared.index("attendance_mode") + 1], "sessions"])
 
     def show_places(self) -> None:
         """Before the form is shown (not to validate it, which leaves the seats to the service):
-        each mode with the places left, and the waiting-list box only where a mode is full."""
+        each mode with the places left; a full mode is offered as its waiting list."""
         self.seats = selectors.registration_seats(event=self.event)
         field_of(self, "attendance_mode", forms.ChoiceField).choices = _mode_choices(
             self.event, self.seats, waiting_list=True
         )
-        if self.full_modes:
-            self.fields["join_waiting_list"].label = self._waiting_list_label()
-        else:
-            del self.fields["join_waiting_list"]
 
     @property
     def full_modes(self) -> list[str]:
@@ -131,22 +146,25 @@ class RegistrationForm(BotTrapForm, ServiceForm):
         """For each full mode, what the person can do instead (as the service would say it)."""
         return [SeatsTaken.for_newcomer(mode, self.seats).message for mode in self.full_modes]
 
-    def _waiting_list_label(self) -> StrOrPromise:
-        full = self.full_modes
-        if len(full) == 1:
-            return _("Put me on the waiting list for %(mode)s") % {
-                "mode": AttendanceMode(full[0]).label.lower()
-            }
-        return _("Put me on the waiting list for the attendance mode I chose")
-
     def add_service_error(self, error: ServiceError) -> None:
         if isinstance(error, SeatsTaken):  # the last places went before this person's turn
             self.add_error(
                 "attendance_mode",
-                _("%(taken)s Tick the waiting list box to join it.") % {"taken": error.message},
+                _('%(taken)s To join it, choose "%(choice)s".')
+                % {
+                    "taken": error.message,
+                    "choice": _("%(mode)s (no places left: waiting list)")
+                    % {"mode": AttendanceMode(error.attendance_mode).label},
+                },
             )
         else:
             super().add_service_error(error)
+
+    def clean_attendance_mode(self) -> str:
+        """The mode alone; whether its waiting list was chosen is kept for details()."""
+        choice = self.cleaned_data["attendance_mode"]
+        self.joins_waiting_list = choice.endswith(_WAITING_LIST_SUFFIX)
+        return choice.removesuffix(_WAITING_LIST_SUFFIX)
 
     def details(self) -> RegistrantDetails:
         data = self.cleaned_data
@@ -162,7 +180,7 @@ class RegistrationForm(BotTrapForm, ServiceForm):
             sessions=list(data.get("sessions", ())),
             accessibility_needs=data.get("accessibility_needs", ""),
             dietary_needs=data.get("dietary_needs", ""),
-            join_waiting_list=data.get("join_waiting_list", False),
+            join_waiting_list=self.joins_waiting_list,
         )
 
 

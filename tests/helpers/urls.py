@@ -13,3 +13,7 @@ def apply_url(call) -> str:
 
 def invitation_url(invitation) -> str:
     return reverse("registrations:invitation", kwargs={"token": invitation.token})
+
+
+def survey_url(survey) -> str:
+    return reverse("registrations:survey", kwargs={"slug": survey.event.slug})
