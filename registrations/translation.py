@@ -4,14 +4,14 @@ Each field below gets a column per language (`title_en`, `title_fi`, `title_de`,
 the same table; reading `event.title` gives the active language's text, or the English one where
 that translation is empty. English is required wherever the field itself is; the other languages
 are optional. Names of places, people and organisations, addresses and links stay single.
+
+The original column (`title`) is still written: with the text of the language active when the
+row was saved. A query that reads a column by name through another model (the exports'
+`event__title_en`) names the English column.
 """
 
-from typing import Any
-
 from django.conf import settings
-from django.db import models
-from django.db.models.signals import pre_save
-from modeltranslation.translator import TranslationOptions, register, translator
+from modeltranslation.translator import TranslationOptions, register
 
 from registrations.models import (
     ApplicationCall,
@@ -62,25 +62,3 @@ class PrivacyNoticeTranslationOptions(ContentTranslationOptions):
     was (see PrivacyNoticeAdmin), so a consent record names exactly what was shown."""
 
     fields = tuple(SECTIONS)
-
-
-def keep_original_columns_in_english(
-    sender: type[models.Model], instance: models.Model, **kwargs: Any
-) -> None:
-    """Keep each original column (`title`) equal to its English one (`title_en`).
-
-    The admin writes the language columns only, so the original one would keep whatever it
-    held. A query made through a model without translations (a registration's `event__title`
-    in an export) reads the original column: it reads the English text.
-    """
-    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
-    for name in translator.get_options_for_model(sender).fields:
-        instance.__dict__[name] = getattr(instance, f"{name}_{default}") or ""
-
-
-for translated_model in translator.get_registered_models(abstract=False):
-    pre_save.connect(
-        keep_original_columns_in_english,
-        sender=translated_model,
-        dispatch_uid=f"keep-original-columns-in-english-{translated_model._meta.label}",
-    )
