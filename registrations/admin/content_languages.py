@@ -7,7 +7,7 @@ sections are plain fieldsets (no script: the tabbed interface of django-modeltra
 jQuery UI from a CDN, which the content security policy rightly refuses).
 """
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +16,10 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldOpts
+    from django_stubs_ext import StrOrPromise
 
 DEFAULT_LANGUAGE: str = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
 OTHER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != DEFAULT_LANGUAGE]
@@ -32,9 +36,9 @@ def in_every_language(name: str) -> list[str]:
     return [build_localized_fieldname(name, code) for code, _name in settings.LANGUAGES]
 
 
-def translation_fieldsets(model: type[models.Model]) -> list[tuple[Any, dict[str, Any]]]:
+def translation_fieldsets(model: type[models.Model]) -> "list[tuple[StrOrPromise, _FieldOpts]]":
     """A folded fieldset per language other than English, with the model's translated fields."""
-    translated = translator.get_options_for_model(model).fields
+    translated = translator.get_options_for_model(model).get_field_names()
     names = [field.name for field in model._meta.fields if field.name in translated]
     return [
         (
