@@ -47,6 +47,8 @@ CSRF_FAILURE_VIEW = "registrations.views.csrf.csrf_failure"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Event content per language (registrations/translation.py); before the admin, as it asks.
+    "modeltranslation",
     # Django's admin with the organiser login (two-factor, see eventsite/admin_site.py).
     "eventsite.apps.OrganiserAdminConfig",
     "django.contrib.auth",
@@ -182,6 +184,11 @@ OTP_REQUIRED_FOR_SUPERUSERS = not DEBUG
 OTP_TOTP_ISSUER = "European cluster events"  # the name authenticator apps show
 
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fi", "suomi"), ("de", "Deutsch"), ("fr", "français")]
+# Organisers enter event content per language; English is required and shown where a
+# translation is missing.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Brussels")
 USE_I18N = True
 USE_TZ = True

@@ -212,6 +212,23 @@ def _conference(year: int) -> Event:
             "The annual European Cluster Conference on cluster policy at regional, national "
             "and EU level. In Berlin, and online."
         ),
+        # Translated as an organiser would in the admin; the description is left in English, so
+        # the page in another language shows the fallback too.
+        title_fi=f"Euroopan klusterikonferenssi {year}",
+        title_de=f"Europäische Clusterkonferenz {year}",
+        title_fr=f"Conférence européenne des clusters {year}",
+        summary_fi=(
+            "Vuosittainen Euroopan klusterikonferenssi klusteripolitiikasta alueellisella, "
+            "kansallisella ja EU-tasolla. Berliinissä ja verkossa."
+        ),
+        summary_de=(
+            "Die jährliche Europäische Clusterkonferenz zur Clusterpolitik auf regionaler, "
+            "nationaler und EU-Ebene. In Berlin und online."
+        ),
+        summary_fr=(
+            "La conférence européenne annuelle des clusters sur la politique des clusters aux "
+            "niveaux régional, national et européen. À Berlin et en ligne."
+        ),
         description=(
             "The European Commission's Directorate-General for Internal Market, Industry, "
             "Entrepreneurship and SMEs (DG GROW) organises the European Cluster Conference "
@@ -246,6 +263,9 @@ def _conference(year: int) -> Event:
         sessions=[
             dict(
                 title="Opening plenary: cluster policy in Europe",
+                title_fi="Avaustäysistunto: klusteripolitiikka Euroopassa",
+                title_de="Eröffnungsplenum: Clusterpolitik in Europa",
+                title_fr="Séance plénière d'ouverture : la politique des clusters en Europe",
                 kind=SessionKind.PLENARY,
                 format=EventFormat.HYBRID,
                 start=_at(year, 11, 10, 9, 30),
@@ -267,6 +287,9 @@ def _conference(year: int) -> Event:
             ),
             dict(
                 title="Closing plenary and outlook",
+                title_fi="Päätöstäysistunto ja katse tulevaan",
+                title_de="Abschlussplenum und Ausblick",
+                title_fr="Séance plénière de clôture et perspectives",
                 kind=SessionKind.PLENARY,
                 format=EventFormat.HYBRID,
                 start=_at(year, 11, 11, 9, 30),

@@ -116,6 +116,9 @@ def past_edition_load(*, year: int, build_event) -> Event:
     event = build_event(
         PAST_EDITION_SLUG,
         title=f"European Cluster Conference {year}",
+        title_fi=f"Euroopan klusterikonferenssi {year}",
+        title_de=f"Europäische Clusterkonferenz {year}",
+        title_fr=f"Conférence européenne des clusters {year}",
         summary="Last year's conference in Berlin and online: over, with its attendance figures.",
         description=(
             "The previous edition of the European Cluster Conference, kept so that organisers "

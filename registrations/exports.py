@@ -250,7 +250,7 @@ class ExportKind:
 def survey_response_columns(queryset: QuerySet) -> list[Column]:
     return [
         Column("Response ID", "pk", number),
-        Column("Event", "survey__event__title", text),
+        Column("Event", "survey__event__title_en", text),
         *contact_columns(),
         Column("Attendance intent", "intent", labels_of(AttendanceIntent)),
         Column("Notify when registration opens", "notify_when_registration_opens", yes_no),
@@ -262,8 +262,9 @@ def survey_response_columns(queryset: QuerySet) -> list[Column]:
 
 
 def registration_columns(queryset: QuerySet) -> list[Column]:
+    # Event content in English (the default language), whoever exports; as "event__title_en".
     sessions = Session.objects.filter(event__in=queryset.values("event")).values_list(
-        "pk", "title", "start"
+        "pk", "title_en", "start"
     )
     names = {}
     order = {}
@@ -273,7 +274,7 @@ def registration_columns(queryset: QuerySet) -> list[Column]:
     through = Registration.sessions.through
     return [
         Column("Registration ID", "pk", number),
-        Column("Event", "event__title", text),
+        Column("Event", "event__title_en", text),
         *contact_columns(),
         Column("Attendance mode", "attendance_mode", labels_of(AttendanceMode)),
         Column("Status", "status", labels_of(RegistrationStatus)),
@@ -300,12 +301,12 @@ def application_columns(queryset: QuerySet) -> list[Column]:
     declaration_order = {}
     for pk, text_, position in EligibilityDeclaration.objects.filter(
         call__event__in=queryset.values("event")
-    ).values_list("pk", "text", "position"):
+    ).values_list("pk", "text_en", "position"):  # in English, as the sessions above
         declarations[pk] = text_
         declaration_order[pk] = (position, pk)
     return [
         Column("Application ID", "pk", number),
-        Column("Event", "event__title", text),
+        Column("Event", "event__title_en", text),
         Column("Legal name", "legal_name", text),
         Column("Country of establishment", "country", country_names()),
         Column("Organisation type", "organisation_type", labels_of(ApplicantType)),
@@ -358,10 +359,10 @@ def meeting_columns(queryset: QuerySet) -> list[Column]:
 
     return [
         Column("Meeting ID", "pk", number),
-        Column("Event", "request__event__title", text),
+        Column("Event", "request__event__title_en", text),
         Column("Slot start", "slot__start", local_iso),
         Column("Slot end", "slot__end", local_iso),
-        Column("Session", "slot__session__title", text),
+        Column("Session", "slot__session__title_en", text),
         *side(1, "sender"),
         *side(2, "receiver"),
         Column("Room link", "room_link", text),

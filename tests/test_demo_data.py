@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from registrations.demo import (
@@ -108,6 +109,11 @@ def test_the_announcements_real_facts_with_year_2020():
     assert conference.start.astimezone(local).date().isoformat() == "2020-11-10"
     assert conference.end.astimezone(local).date().isoformat() == "2020-11-11"
     assert conference.survey.is_open
+    with translation.override("de"):
+        assert conference.title == "Europäische Clusterkonferenz 2020"
+        assert conference.sessions.first().title == "Eröffnungsplenum: Clusterpolitik in Europa"
+    with translation.override("fi"):  # the description is left untranslated: English shows
+        assert conference.description.startswith("The European Commission's Directorate")
 
     matchmaking = Event.objects.get(slug=MATCHMAKING_SLUG)
     assert matchmaking.format == "online"

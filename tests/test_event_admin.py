@@ -15,14 +15,14 @@ def with_session(data, start_date, start_time, end_date, end_time):
     return {
         **data,
         "sessions-TOTAL_FORMS": "1",
-        "sessions-0-title": "Opening plenary",
+        "sessions-0-title_en": "Opening plenary",
         "sessions-0-kind": "plenary",
         "sessions-0-format": "hybrid",
         "sessions-0-start_0": start_date,
         "sessions-0-start_1": start_time,
         "sessions-0-end_0": end_date,
         "sessions-0-end_1": end_time,
-        "sessions-0-description": "",
+        "sessions-0-description_en": "",
     }
 
 

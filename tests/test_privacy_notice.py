@@ -28,6 +28,10 @@ SECTIONS = {
 }
 
 
+# The notice's admin form takes each section per language; English is required.
+ADMIN_FORM_SECTIONS = {f"{name}_en": text for name, text in SECTIONS.items()}
+
+
 def write_notice(version: str, **fields) -> PrivacyNotice:
     return PrivacyNotice.objects.create(version=version, **(SECTIONS | fields))
 
@@ -114,7 +118,7 @@ def test_a_version_is_published_once_and_then_read_only(admin_client_for, organi
         publish(notice, organiser)
     change_page = admin_client_for.post(
         reverse("admin:registrations_privacynotice_change", args=[notice.pk]),
-        SECTIONS | {"version": "2026-11", "recipients": "Someone else"},
+        ADMIN_FORM_SECTIONS | {"version": "2026-11", "recipients_en": "Someone else"},
     )
 
     assert notice.is_published
@@ -140,7 +144,8 @@ def test_every_mail_and_every_page_link_the_notice(client, django_capture_on_com
 
 def test_organisers_write_a_draft_in_the_admin(admin_client_for):
     response = admin_client_for.post(
-        reverse("admin:registrations_privacynotice_add"), SECTIONS | {"version": "2026-11"}
+        reverse("admin:registrations_privacynotice_add"),
+        ADMIN_FORM_SECTIONS | {"version": "2026-11"},
     )
 
     assert response.status_code == 302

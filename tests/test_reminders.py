@@ -448,7 +448,7 @@ def test_moving_the_event_in_the_admin_queues_its_reminders_for_the_new_times(
 def test_a_new_reminder_in_the_admin_is_queued_and_other_edits_queue_nothing(
     admin_client_for, open_admin_event, django_capture_on_commit_callbacks
 ):
-    retitled = saved_event_form_data(open_admin_event, title="Cluster Forum Łódź 2030")
+    retitled = saved_event_form_data(open_admin_event, title_en="Cluster Forum Łódź 2030")
     one_more = saved_event_form_data(open_admin_event, **{"reminders-TOTAL_FORMS": "3"})
     one_more["reminders-2-send_before"] = "1 00:00:00"
 

@@ -161,7 +161,7 @@ def test_organiser_edits_the_intro_and_opens_the_survey_on_its_page(admin_client
     url = reverse("admin:registrations_interestsurvey_change", args=[survey.pk])
 
     response = admin_client_for.post(
-        url, {"intro": "Tell us if you come to Berlin.", "is_open": "on"}
+        url, {"intro_en": "Tell us if you come to Berlin.", "is_open": "on"}
     )
 
     assert response.status_code == 302
@@ -173,7 +173,7 @@ def test_ticking_open_for_a_past_event_is_refused(admin_client_for):
     survey = make_survey(make_event(start=timezone.now() - timedelta(days=3)), is_open=False)
     url = reverse("admin:registrations_interestsurvey_change", args=[survey.pk])
 
-    response = admin_client_for.post(url, {"intro": "New", "is_open": "on"}, follow=True)
+    response = admin_client_for.post(url, {"intro_en": "New", "is_open": "on"}, follow=True)
 
     assert "its survey cannot be opened" in response.content.decode()
     survey.refresh_from_db()
@@ -184,7 +184,7 @@ def test_organiser_adds_a_closed_survey_to_an_event(admin_client_for):
     event = make_event()
 
     admin_client_for.post(
-        reverse("admin:registrations_interestsurvey_add"), {"event": event.pk, "intro": "Hello"}
+        reverse("admin:registrations_interestsurvey_add"), {"event": event.pk, "intro_en": "Hello"}
     )
 
     assert InterestSurvey.objects.get(event=event).is_open is False

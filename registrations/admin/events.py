@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_stubs_ext import StrOrPromise
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from registrations import selectors
 from registrations.agendas import schedule_grid
@@ -43,6 +44,7 @@ from registrations.services.reminders import reminders_schedule
 
 from .actions import apply_to_each as _apply
 from .base import EventsiteModelAdmin, LabelledTabularInline
+from .content_languages import in_english, in_every_language, translation_fieldsets
 from .exports import recorded_csv_response
 from .filters import CountriesPresentFilter
 from .surveys import answers_by_intent
@@ -81,7 +83,9 @@ class CloseRegistrationForm(forms.Form):
     explanation = _("People already registered keep their registration.")
 
 
-class SessionInline(LabelledTabularInline):
+class SessionInline(LabelledTabularInline, TranslationTabularInline):
+    """Title and description: a column per language (English required for the title)."""
+
     model = Session
     extra = 0
     fields = [
@@ -133,11 +137,11 @@ class EventReminderInline(LabelledTabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(EventsiteModelAdmin):
+class EventAdmin(TranslationAdmin, EventsiteModelAdmin):
     list_display = ["title", "start", "format", "city", "is_published", "invitation_only"]
     list_filter = ["format", "is_published", "invitation_only", ("country", CountriesPresentFilter)]
-    search_fields = ["title", "slug", "city", "organisers"]
-    prepopulated_fields = {"slug": ["title"]}
+    search_fields = [*in_every_language("title"), "slug", "city", "organisers"]
+    prepopulated_fields = {"slug": [in_english("title")]}
     date_hierarchy = "start"
     inlines = [SessionInline, EventReminderInline]
     # The opening and closing times are set through "Open registration" and "Close
@@ -154,7 +158,19 @@ class EventAdmin(EventsiteModelAdmin):
     ]
     actions = ["open_registration_now", "close_registration"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "description", "organisers", "audience"]}),
+        (
+            None,
+            {
+                "fields": [
+                    in_english("title"),
+                    "slug",
+                    in_english("summary"),
+                    in_english("description"),
+                    "organisers",
+                    in_english("audience"),
+                ]
+            },
+        ),
         (_("Organiser contact"), {"fields": ["contact_name", "contact_email"]}),
         (
             _("When and where"),
@@ -187,7 +203,7 @@ class EventAdmin(EventsiteModelAdmin):
             {
                 "fields": [
                     "online_join_url",
-                    "online_access_notes",
+                    in_english("online_access_notes"),
                     "join_opens_minutes_before",
                     "join_link_for_on_site",
                 ],
@@ -199,6 +215,7 @@ class EventAdmin(EventsiteModelAdmin):
         ),
         (_("Publication"), {"fields": ["is_published", "more_info_url"]}),
         (_("Interest survey"), {"fields": ["survey_answers"]}),
+        *translation_fieldsets(Event),
     ]
 
     def get_formset_kwargs(self, request, obj, inline, prefix):

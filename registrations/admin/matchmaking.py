@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from registrations import selectors
 from registrations.forms.fields import MultiLineField
@@ -25,22 +26,28 @@ from registrations.services.action_log import Actor
 
 from .actions import apply_to_each
 from .base import EventsiteModelAdmin, LabelledTabularInline
+from .content_languages import in_english, translation_fieldsets
 from .exports import CsvExportAdmin
 from .filters import CountriesPresentFilter
 
 
-class EligibilityDeclarationInline(LabelledTabularInline):
+class EligibilityDeclarationInline(LabelledTabularInline, TranslationTabularInline):
+    """The text: a column per language, English required."""
+
     model = EligibilityDeclaration
     extra = 0
     fields = ["position", "text"]
 
 
 @admin.register(ApplicationCall)
-class ApplicationCallAdmin(EventsiteModelAdmin):
+class ApplicationCallAdmin(TranslationAdmin, EventsiteModelAdmin):
     list_display = ["event", "is_open"]
     list_filter = ["is_open"]
     list_select_related = ["event"]
-    fields = ["event", "is_open", "intro", "eligible_countries"]
+    fieldsets = [
+        (None, {"fields": ["event", "is_open", in_english("intro"), "eligible_countries"]}),
+        *translation_fieldsets(ApplicationCall),
+    ]
     inlines = [EligibilityDeclarationInline]
 
 
@@ -213,7 +220,10 @@ class ExpressionOfInterestAdmin(CsvExportAdmin):
         confirmed = ExpressionOfInterest.declarations_confirmed.through.objects.filter(
             expressionofinterest_id=OuterRef("pk")
         )
-        required = EligibilityDeclaration.objects.filter(call__event_id=OuterRef("event_id"))
+        # No ordering: the translated model's queryset would group by its ordering fields too.
+        required = EligibilityDeclaration.objects.filter(
+            call__event_id=OuterRef("event_id")
+        ).order_by()
         return selectors.applications_with_invitation_state(
             super()
             .get_queryset(request)

@@ -4,19 +4,28 @@ it was (people consented to it)."""
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from registrations.models import PrivacyNotice
+from registrations.models.privacy import SECTIONS
 from registrations.services.action_log import Actor
 from registrations.services.privacy import privacy_notice_publish
 
 from .actions import apply_to_each
 from .base import EventsiteModelAdmin
+from .content_languages import in_english, translation_fieldsets
 
 
 @admin.register(PrivacyNotice)
-class PrivacyNoticeAdmin(EventsiteModelAdmin):
+class PrivacyNoticeAdmin(TranslationAdmin, EventsiteModelAdmin):
+    """Every language of a version is part of it: published, none of them changes."""
+
     list_display = ["version", "published_at", "created_at"]
     readonly_fields = ["published_at", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["version", *map(in_english, SECTIONS), *readonly_fields]}),
+        *translation_fieldsets(PrivacyNotice),
+    ]
     actions = ["publish"]
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:

@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from registrations import selectors
 from registrations.models import (
@@ -28,6 +29,7 @@ from registrations.services.survey import (
 
 from .actions import apply_to_each
 from .base import EventsiteModelAdmin
+from .content_languages import in_english, in_every_language, translation_fieldsets
 from .exports import CsvExportAdmin
 from .filters import CountriesPresentFilter
 from .personal_data import PERSONAL_DATA_ACTIONS, PersonalDataActions
@@ -52,12 +54,15 @@ def answers_by_intent(survey: InterestSurvey) -> str:
 
 
 @admin.register(InterestSurvey)
-class InterestSurveyAdmin(EventsiteModelAdmin):
+class InterestSurveyAdmin(TranslationAdmin, EventsiteModelAdmin):
     list_display = ["event", "is_open", "response_count"]
     list_filter = ["is_open"]
     list_select_related = ["event"]
-    search_fields = ["event__title"]
-    fields = ["event", "intro", "is_open", "answers"]
+    search_fields = in_every_language("event__title")
+    fieldsets = [
+        (None, {"fields": ["event", in_english("intro"), "is_open", "answers"]}),
+        *translation_fieldsets(InterestSurvey),
+    ]
     readonly_fields = ["answers"]
     actions = ["open_surveys", "close_surveys"]
 

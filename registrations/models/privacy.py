@@ -74,7 +74,9 @@ class PrivacyNotice(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
 
-    objects = PrivacyNoticeQuerySet.as_manager()
+    # django-modeltranslation swaps in a manager class of its own, made at run time (it keeps
+    # this queryset's methods), which the type checker's Django plugin cannot look up.
+    objects = PrivacyNoticeQuerySet.as_manager()  # type: ignore[django-manager-missing]
 
     class Meta:
         ordering = ["-published_at", "-pk"]

@@ -74,14 +74,15 @@ def make_reminders(event: Event, *send_before: timedelta) -> list[EventReminder]
 
 
 def event_form_data(**overrides) -> dict:
-    """A complete, valid POST of the admin's event form, without sessions."""
+    """A complete, valid POST of the admin's event form, without sessions; its content in
+    English only (the other languages' fields left out, as an organiser leaves them empty)."""
     data = {
-        "title": "Cluster Forum Łódź",
+        "title_en": "Cluster Forum Łódź",
         "slug": "cluster-forum-lodz",
-        "summary": "Clusters in Central Europe.",
-        "description": "",
+        "summary_en": "Clusters in Central Europe.",
+        "description_en": "",
         "organisers": "ECCP",
-        "audience": "Cluster managers",
+        "audience_en": "Cluster managers",
         "format": "hybrid",
         "timezone": "Europe/Warsaw",
         "start_0": "2030-05-10",
@@ -102,7 +103,7 @@ def event_form_data(**overrides) -> dict:
         "contact_name": "Agnieszka Wójcik",
         "contact_email": "events@cluster-lodz.example.pl",
         "online_join_url": "",
-        "online_access_notes": "",
+        "online_access_notes_en": "",
         "join_opens_minutes_before": "30",
         "reminders-TOTAL_FORMS": "2",
         "reminders-INITIAL_FORMS": "0",

@@ -5,6 +5,7 @@ from tests.helpers.admin import run_admin_action
 from tests.helpers.clock import clock_at
 from tests.helpers.concurrency import run_together
 from tests.helpers.exports import assert_streams_five_rows_lazily
+from tests.helpers.languages import get_in_language
 from tests.helpers.tasks import queued, run_queued_on_time
 from tests.helpers.two_factor import current_code, wrong_code
 from tests.helpers.urls import apply_url, invitation_url, register_url
@@ -14,6 +15,7 @@ __all__ = [
     "assert_streams_five_rows_lazily",
     "clock_at",
     "current_code",
+    "get_in_language",
     "invitation_url",
     "queued",
     "register_url",
