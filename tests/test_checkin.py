@@ -35,8 +35,8 @@ def aino(event):
 
 
 @pytest.fixture
-def desk(client):
-    staff = make_checkin_staff()
+def desk(client, event):
+    staff = make_checkin_staff("desk.berlin", event)
     client.force_login(staff)
     return client
 
@@ -220,7 +220,7 @@ def test_the_check_in_post_needs_the_csrf_token(event, aino):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    client.force_login(make_checkin_staff())
+    client.force_login(make_checkin_staff("desk.berlin", event))
     assert scan(client, event, aino.checkin_token).status_code == 403
     aino.refresh_from_db()
     assert aino.checked_in_at is None

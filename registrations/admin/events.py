@@ -27,10 +27,12 @@ from registrations.models import (
     EventReminder,
     InterestSurvey,
     MeetingRules,
+    OrganiserTeam,
     ScheduleRun,
     ScheduleState,
     Session,
 )
+from registrations.organiser_roles import Capability
 from registrations.services.action_log import Actor
 from registrations.services.errors import ServiceError
 from registrations.services.meeting_schedule import schedule_build_request, schedule_publish
@@ -40,9 +42,10 @@ from registrations.services.registration import (
     registration_open,
 )
 from registrations.services.reminders import reminders_schedule
+from registrations.services.teams import event_give_to_team, event_move_to_team
 
 from .actions import apply_to_each as _apply
-from .base import EventsiteModelAdmin
+from .base import EVENT_ITSELF, EventsiteInline, EventsiteModelAdmin
 from .exports import recorded_csv_response
 from .surveys import answers_by_intent
 
@@ -80,7 +83,21 @@ class CloseRegistrationForm(forms.Form):
     explanation = _("People already registered keep their registration.")
 
 
-class SessionInline(admin.TabularInline):
+class EventAddForm(forms.ModelForm):
+    """A new event is managed by a team: the creator's, or the one they choose of theirs."""
+
+    organiser_team = forms.ModelChoiceField(
+        label=_("organiser team"),
+        queryset=OrganiserTeam.objects.none(),
+        help_text=_("The team that manages the event (its members see and run it)."),
+    )
+
+
+class MoveToTeamForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=OrganiserTeam.objects.all())
+
+
+class SessionInline(EventsiteInline, admin.TabularInline):
     model = Session
     extra = 0
     fields = [
@@ -102,7 +119,7 @@ class EventReminderForm(forms.ModelForm):
         return filled_in or super().has_changed()
 
 
-class EventReminderInline(admin.TabularInline):
+class EventReminderInline(EventsiteInline, admin.TabularInline):
     """A new event starts with the default reminders filled in; the organiser may change them.
     Each saved one shows when it falls due and how many people it was sent to."""
 
@@ -133,6 +150,7 @@ class EventReminderInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(EventsiteModelAdmin):
+    event_path = EVENT_ITSELF
     list_display = ["title", "start", "format", "city", "is_published", "invitation_only"]
     list_filter = ["format", "is_published", "invitation_only", "country"]
     search_fields = ["title", "slug", "city", "organisers"]
@@ -151,7 +169,7 @@ class EventAdmin(EventsiteModelAdmin):
         "registration_state",
         "registration_seats",
     ]
-    actions = ["open_registration_now", "close_registration"]
+    actions = ["open_registration_now", "close_registration", "move_to_team"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "description", "organisers", "audience"]}),
         (_("Organiser contact"), {"fields": ["contact_name", "contact_email"]}),
@@ -200,6 +218,44 @@ class EventAdmin(EventsiteModelAdmin):
         (_("Interest survey"), {"fields": ["survey_answers"]}),
     ]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        """Superusers, and members of a team (the team manages what they create)."""
+        user = request.user
+        return user.is_superuser or (user.is_staff and selectors.teams_of(user).exists())
+
+    def has_move_team_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def teams_to_choose(self, request: HttpRequest):
+        """The teams an event added here may go to: all for a superuser (who may leave it to
+        none), else the user's own; none to choose when there is only one."""
+        if request.user.is_superuser:
+            return OrganiserTeam.objects.all()
+        teams = selectors.teams_of(request.user)
+        return teams if teams.count() > 1 else OrganiserTeam.objects.none()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = EventAddForm
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None:
+            return form
+        teams, superuser = self.teams_to_choose(request), request.user.is_superuser
+
+        def __init__(self, *args, **kwargs):
+            form.__init__(self, *args, **kwargs)
+            if "organiser_team" in self.fields:
+                self.fields["organiser_team"].queryset = teams
+                self.fields["organiser_team"].required = not superuser
+
+        return type(form.__name__, (form,), {"__init__": __init__})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None and self.teams_to_choose(request).exists():
+            return [(_("Organiser team"), {"fields": ["organiser_team"]}), *fieldsets]
+        return fieldsets
+
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if isinstance(inline, EventReminderInline) and obj.pk is None:
@@ -207,8 +263,15 @@ class EventAdmin(EventsiteModelAdmin):
         return kwargs
 
     def save_model(self, request, obj, form, change):
-        """More seats (or no limit any more): the people waiting get them at once, in order."""
+        """More seats (or no limit any more): the people waiting get them at once, in order.
+        A new event goes to the chosen team, or to the creator's only one."""
         super().save_model(request, obj, form, change)
+        if not change:
+            team = (
+                form.cleaned_data.get("organiser_team") or selectors.teams_of(request.user).first()
+            )
+            if team is not None:
+                event_give_to_team(event=obj, team=team, actor=Actor.organiser(request.user))
         promoted = registration_fill_free_seats(event=obj)
         if promoted:
             self.message_user(
@@ -327,11 +390,11 @@ class EventAdmin(EventsiteModelAdmin):
             ),
         )
 
-    def _event_for_change(self, request: HttpRequest, object_id: str) -> Event:
-        event = self.get_object(request, object_id)
+    def _event_to_open_or_close(self, request: HttpRequest, object_id: str) -> Event:
+        event = self.get_object(request, unquote(object_id))
         if event is None:
             raise Http404
-        if not self.has_change_permission(request, event):
+        if not self.has_capability(request, Capability.OPEN_CLOSE, event):
             raise PermissionDenied
         return event
 
@@ -358,7 +421,7 @@ class EventAdmin(EventsiteModelAdmin):
         self, request: HttpRequest, object_id: str, *, form_class, service, title, button, done
     ) -> HttpResponse:
         """Ask for an optional time (in the event's zone), then open or close through `service`."""
-        event = self._event_for_change(request, object_id)
+        event = self._event_to_open_or_close(request, object_id)
         with timezone.override(event.tzinfo):
             form = form_class(request.POST if request.method == "POST" else None)
             if request.method == "POST" and form.is_valid():
@@ -399,7 +462,7 @@ class EventAdmin(EventsiteModelAdmin):
             done=_close_message,
         )
 
-    @admin.action(description=_("Open registration now"), permissions=["change"])
+    @admin.action(description=_("Open registration now"), permissions=["open_close"])
     def open_registration_now(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
         _apply(
             request,
@@ -411,7 +474,7 @@ class EventAdmin(EventsiteModelAdmin):
             ),
         )
 
-    @admin.action(description=_("Close registration"), permissions=["change"])
+    @admin.action(description=_("Close registration"), permissions=["open_close"])
     def close_registration(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
         _apply(
             request,
@@ -420,12 +483,40 @@ class EventAdmin(EventsiteModelAdmin):
             _("Registration closed for %(count)d event(s)."),
         )
 
-    def may_view_report(self, request, event) -> bool:
-        """Staff who may view the event and its registrations (the survey figures on it need
-        the survey responses' view permission too)."""
-        return self.has_view_permission(request, event) and request.user.has_perm(
-            "registrations.view_registration"
+    @admin.action(description=_("Move to another team…"), permissions=["move_team"])
+    def move_to_team(self, request: HttpRequest, queryset: QuerySet[Event]):
+        """The chosen team becomes the only one that manages the selected events (logged)."""
+        form = MoveToTeamForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return TemplateResponse(
+                request,
+                "admin/registrations/event/move_to_team.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Move to another team"),
+                    "opts": self.model._meta,
+                    "events": queryset,
+                    "form": form,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        team = form.cleaned_data["team"]
+        _apply(
+            request,
+            queryset,
+            lambda event: event_move_to_team(
+                event=event, team=team, actor=Actor.organiser(request.user)
+            ),
+            _("%%(count)d event(s) moved to %(team)s.") % {"team": str(team).replace("%", "%%")},
         )
+        return None
+
+    def may_view_report(self, request, event) -> bool:
+        return self.has_capability(request, Capability.REPORT, event)
+
+    def may_see_survey_figures(self, request, event) -> bool:
+        """Those who may read the survey's answers."""
+        return self.has_capability(request, Capability.VIEW, event)
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         context["may_view_report"] = obj is not None and self.may_view_report(request, obj)
@@ -452,7 +543,7 @@ class EventAdmin(EventsiteModelAdmin):
             "title": f"Report: {event.title}",
             "report": event_report(
                 event=event,
-                include_survey=request.user.has_perm("registrations.view_surveyresponse"),
+                include_survey=self.may_see_survey_figures(request, event),
             ),
         }
         return TemplateResponse(request, "admin/registrations/event/report.html", context)
@@ -460,7 +551,7 @@ class EventAdmin(EventsiteModelAdmin):
     def funnel_csv_view(self, request, object_id):
         """The report's funnel as a recorded CSV export."""
         event = self.report_event(request, object_id)
-        include_survey = request.user.has_perm("registrations.view_surveyresponse")
+        include_survey = self.may_see_survey_figures(request, event)
         return recorded_csv_response(
             request,
             kind=FUNNEL_SLUG,

@@ -10,11 +10,14 @@ from registrations.services.action_log import Actor
 from registrations.services.privacy import privacy_notice_publish
 
 from .actions import apply_to_each
-from .base import EventsiteModelAdmin
+from .base import SHARED, EventsiteModelAdmin
 
 
 @admin.register(PrivacyNotice)
 class PrivacyNoticeAdmin(EventsiteModelAdmin):
+    """One notice for the whole site: organisers read it, superusers write and publish it."""
+
+    event_path = SHARED
     list_display = ["version", "published_at", "created_at"]
     readonly_fields = ["published_at", "created_at"]
     actions = ["publish"]

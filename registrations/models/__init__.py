@@ -44,6 +44,7 @@ from .messages import (
 from .privacy import PrivacyNotice
 from .registrations import Registration, RegistrationSource, RegistrationStatus
 from .surveys import InterestSurvey, SurveyResponse
+from .teams import OrganiserRole, OrganiserTeam, TeamEventRole
 
 __all__ = [
     "ACTIVE_REQUEST_STATUSES",
@@ -77,6 +78,8 @@ __all__ = [
     "MessageState",
     "OrganisationType",
     "OrganiserMessage",
+    "OrganiserRole",
+    "OrganiserTeam",
     "ParticipantProfile",
     "PrivacyNotice",
     "Registration",
@@ -90,6 +93,7 @@ __all__ = [
     "Session",
     "SessionKind",
     "SurveyResponse",
+    "TeamEventRole",
     "consent_given",
     "invitation_state_expression",
     "privacy_notice_version",
