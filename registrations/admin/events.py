@@ -244,7 +244,9 @@ class EventAdmin(EventsiteModelAdmin):
 
         def __init__(self, *args, **kwargs):
             form.__init__(self, *args, **kwargs)
-            if "organiser_team" in self.fields:
+            if not teams.exists():  # the creator's only team, or a superuser's choice of none
+                self.fields.pop("organiser_team", None)
+            elif "organiser_team" in self.fields:
                 self.fields["organiser_team"].queryset = teams
                 self.fields["organiser_team"].required = not superuser
 
