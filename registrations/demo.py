@@ -47,6 +47,8 @@ from registrations.models import (
     MeetingRules,
     MeetingSlot,
     OrganisationType,
+    OrganiserRole,
+    OrganiserTeam,
     ParticipantProfile,
     Registration,
     ScheduleRun,
@@ -55,6 +57,7 @@ from registrations.models import (
     Sector,
     Session,
     SessionKind,
+    TeamEventRole,
 )
 from registrations.services.action_log import Actor
 from registrations.services.matchmaking import (
@@ -164,6 +167,7 @@ def demo_data_load(
         ).exists()
         for name in SECTORS:
             Sector.objects.get_or_create(name=name)
+        _demo_teams(conference, matchmaking)
         timeline = _Timeline.for_event(matchmaking, now=now)
         if sample:
             first_sample = first_sample or not past_edition_loaded()
@@ -178,6 +182,23 @@ def demo_data_load(
         if first_sample:  # a reload queues nothing of the sample's, so nothing is dropped then
             _discard_queued_mail(since=loading_since)
     return [conference, matchmaking]
+
+
+# The demo's organiser teams and the event each manages (ensure_organiser adds a member each).
+DEMO_TEAMS = {"conference": "DG GROW events", "matchmaking": "ECCP secretariat"}
+
+
+def _demo_teams(conference: Event, matchmaking: Event) -> None:
+    """Each demo event managed by its own team, so that a member of one sees only its event; a
+    role an organiser changed since is kept."""
+    for event, name in (
+        (conference, DEMO_TEAMS["conference"]),
+        (matchmaking, DEMO_TEAMS["matchmaking"]),
+    ):
+        team, _created = OrganiserTeam.objects.get_or_create(name=name)
+        TeamEventRole.objects.get_or_create(
+            team=team, event=event, defaults={"role": OrganiserRole.MANAGER}
+        )
 
 
 def _discard_queued_mail(*, since: datetime) -> int:
