@@ -1,14 +1,20 @@
 """Organisers export the selected rows or the whole filtered list to CSV from the admin."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from registrations.models import AttendanceMode, ExportRecord, Registration, RegistrationStatus
+from registrations.models import (
+    AttendanceMode,
+    Event,
+    ExportRecord,
+    Registration,
+    RegistrationStatus,
+)
 from tests.factories import (
+    give_team_role,
     make_event,
     make_registration,
     make_stored_application,
@@ -35,7 +41,8 @@ def staff(django_user_model):
 
 
 def grant_view(user, model_name: str) -> None:
-    user.user_permissions.add(Permission.objects.get(codename=f"view_{model_name}"))
+    """The user's team manages every event there is (the role that may export)."""
+    give_team_role(user, *Event.objects.all())
 
 
 @pytest.fixture
