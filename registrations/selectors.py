@@ -297,7 +297,9 @@ def events_visible_to(user: User | AnonymousUser) -> QuerySet[Event]:
     return events_where(user, *Capability.ALL)
 
 
-def teams_of(user: User) -> QuerySet[OrganiserTeam]:
+def teams_of(user: User | AnonymousUser) -> QuerySet[OrganiserTeam]:
+    if not user.is_authenticated:
+        return OrganiserTeam.objects.none()
     return OrganiserTeam.objects.filter(members=user)
 
 

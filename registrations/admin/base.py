@@ -387,7 +387,7 @@ class EventsiteModelAdmin(admin.ModelAdmin):
             return form
         event_ids = self.event_ids(request, self.change_capability)
 
-        def __init__(self: forms.BaseForm, *args: Any, **kwargs: Any) -> None:
+        def __init__(self: forms.BaseModelForm, *args: Any, **kwargs: Any) -> None:
             form.__init__(self, *args, **kwargs)  # type: ignore[misc]
             scoped_choices(self, event_ids)
 

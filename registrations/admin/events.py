@@ -151,6 +151,7 @@ class EventReminderInline(EventsiteInline, admin.TabularInline):
 @admin.register(Event)
 class EventAdmin(EventsiteModelAdmin):
     event_path = EVENT_ITSELF
+    view_capabilities = (Capability.VIEW, Capability.REPORT)
     list_display = ["title", "start", "format", "city", "is_published", "invitation_only"]
     list_filter = ["format", "is_published", "invitation_only", "country"]
     search_fields = ["title", "slug", "city", "organisers"]
