@@ -28,7 +28,11 @@ from django.utils import timezone
 from django_countries import countries
 
 from registrations import selectors
-from registrations.demo_past_edition import past_edition_load, past_edition_loaded
+from registrations.demo_past_edition import (
+    PAST_EDITION_SLUG,
+    past_edition_load,
+    past_edition_loaded,
+)
 from registrations.models import (
     DEFAULT_REMINDERS,
     ApplicationCall,
@@ -189,16 +193,21 @@ DEMO_TEAMS = {"conference": "DG GROW events", "matchmaking": "ECCP secretariat"}
 
 
 def _demo_teams(conference: Event, matchmaking: Event) -> None:
-    """Each demo event managed by its own team, so that a member of one sees only its event; a
-    role an organiser changed since is kept."""
-    for event, name in (
-        (conference, DEMO_TEAMS["conference"]),
-        (matchmaking, DEMO_TEAMS["matchmaking"]),
-    ):
+    """Each demo event managed by its own team (last year's conference by the conference's), so
+    that a member of one sees only its events; a role an organiser changed since is kept."""
+    managed = {
+        DEMO_TEAMS["conference"]: [
+            conference,
+            *Event.objects.filter(slug=PAST_EDITION_SLUG),
+        ],
+        DEMO_TEAMS["matchmaking"]: [matchmaking],
+    }
+    for name, events in managed.items():
         team, _created = OrganiserTeam.objects.get_or_create(name=name)
-        TeamEventRole.objects.get_or_create(
-            team=team, event=event, defaults={"role": OrganiserRole.MANAGER}
-        )
+        for event in events:
+            TeamEventRole.objects.get_or_create(
+                team=team, event=event, defaults={"role": OrganiserRole.MANAGER}
+            )
 
 
 def _discard_queued_mail(*, since: datetime) -> int:
