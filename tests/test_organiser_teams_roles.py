@@ -157,3 +157,50 @@ def test_only_a_superuser_moves_an_event_to_another_team_and_it_is_logged(organi
     assert (
         client.get(reverse("admin:registrations_event_change", args=[forum.pk])).status_code == 404
     )
+
+
+def test_superusers_keep_the_teams_and_each_role_change_is_on_the_events_log(
+    admin_client_for, forum
+):
+    add = reverse("admin:registrations_organiserteam_add")
+    roles = "event_roles"
+    response = admin_client_for.post(
+        add,
+        {
+            "name": "German federal ministry",
+            f"{roles}-TOTAL_FORMS": "1",
+            f"{roles}-INITIAL_FORMS": "0",
+            f"{roles}-0-event": forum.pk,
+            f"{roles}-0-role": OrganiserRole.VIEWER,
+        },
+    )
+    assert response.status_code == 302
+    role = TeamEventRole.objects.get(team__name="German federal ministry")
+    change = reverse("admin:registrations_organiserteam_change", args=[role.team.pk])
+    admin_client_for.post(
+        change,
+        {
+            "name": "German federal ministry",
+            f"{roles}-TOTAL_FORMS": "1",
+            f"{roles}-INITIAL_FORMS": "1",
+            f"{roles}-0-id": role.pk,
+            f"{roles}-0-team": role.team.pk,
+            f"{roles}-0-event": forum.pk,
+            f"{roles}-0-role": OrganiserRole.MANAGER,
+        },
+    )
+
+    logged = ActionLogEntry.objects.filter(event=forum).order_by("pk")
+    assert [(entry.action, entry.changes) for entry in logged] == [
+        ("team role given", {"team role": [None, "German federal ministry: viewer"]}),
+        (
+            "team role changed",
+            {"team role": ["German federal ministry: viewer", "German federal ministry: manager"]},
+        ),
+    ]
+
+
+def test_organisers_do_not_reach_the_teams(client, forum):
+    client.force_login(make_organiser("manager.muller", forum))
+    assert client.get(reverse("admin:registrations_organiserteam_changelist")).status_code == 403
+    assert client.get(reverse("admin:registrations_organiserteam_add")).status_code == 403

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from registrations.models import OrganiserTeam, TeamEventRole
+from registrations.models import Event, OrganiserTeam, TeamEventRole
 from registrations.services.action_log import Actor, log_action
 
 from .base import SUPERUSERS_ONLY, EventsiteInline, EventsiteModelAdmin
@@ -28,26 +28,42 @@ class OrganiserTeamAdmin(EventsiteModelAdmin):
         return super().get_queryset(request).prefetch_related("members", "event_roles__event")
 
     def save_formset(self, request, form, formset, change):
-        """Each role given, changed or taken away is logged on its event's history."""
+        """Each role given, changed or taken away is logged on its event's history (moving an
+        event between teams here is logged as on the event's "Move to another team…")."""
+        before = {
+            role_form.instance.pk: (role_form.initial.get("event"), role_form.initial.get("role"))
+            for role_form in formset.initial_forms
+        }
         super().save_formset(request, form, formset, change)
         if formset.model is not TeamEventRole:
             return
         actor = Actor.organiser(request.user)
         team = form.instance.name
         for role in formset.new_objects:
-            self._log_role(role, "team role given", [None, f"{team}: {role.role}"], actor)
-        for role, _changed in formset.changed_objects:
-            self._log_role(role, "team role changed", [None, f"{team}: {role.role}"], actor)
+            self._log_role(role.event, "team role given", [None, f"{team}: {role.role}"], actor)
+        for role, changed_fields in formset.changed_objects:
+            old_event_id, old_role = before[role.pk]
+            if "event" in changed_fields:
+                old_event = Event.objects.get(pk=old_event_id)
+                self._log_role(
+                    old_event, "team role taken away", [f"{team}: {old_role}", None], actor
+                )
+                self._log_role(role.event, "team role given", [None, f"{team}: {role.role}"], actor)
+            else:
+                self._log_role(
+                    role.event,
+                    "team role changed",
+                    [f"{team}: {old_role}", f"{team}: {role.role}"],
+                    actor,
+                )
         for role in formset.deleted_objects:
-            self._log_role(role, "team role taken away", [f"{team}: {role.role}", None], actor)
+            self._log_role(
+                role.event, "team role taken away", [f"{team}: {role.role}", None], actor
+            )
 
-    def _log_role(self, role: TeamEventRole, action: str, change: list, actor: Actor) -> None:
+    def _log_role(self, event: Event, action: str, change: list, actor: Actor) -> None:
         log_action(
-            subject=role.event,
-            action=action,
-            actor=actor,
-            changes={"team role": change},
-            event=role.event,
+            subject=event, action=action, actor=actor, changes={"team role": change}, event=event
         )
 
     @admin.display(description=_("members"))
