@@ -28,7 +28,11 @@ from django.utils import timezone
 from django_countries import countries
 
 from registrations import selectors
-from registrations.demo_past_edition import past_edition_load, past_edition_loaded
+from registrations.demo_past_edition import (
+    PAST_EDITION_SLUG,
+    past_edition_load,
+    past_edition_loaded,
+)
 from registrations.models import (
     DEFAULT_REMINDERS,
     ApplicationCall,
@@ -47,6 +51,8 @@ from registrations.models import (
     MeetingRules,
     MeetingSlot,
     OrganisationType,
+    OrganiserRole,
+    OrganiserTeam,
     ParticipantProfile,
     Registration,
     ScheduleRun,
@@ -55,6 +61,7 @@ from registrations.models import (
     Sector,
     Session,
     SessionKind,
+    TeamEventRole,
 )
 from registrations.services.action_log import Actor
 from registrations.services.matchmaking import (
@@ -164,6 +171,7 @@ def demo_data_load(
         ).exists()
         for name in SECTORS:
             Sector.objects.get_or_create(name=name)
+        _demo_teams(conference, matchmaking)
         timeline = _Timeline.for_event(matchmaking, now=now)
         if sample:
             first_sample = first_sample or not past_edition_loaded()
@@ -178,6 +186,28 @@ def demo_data_load(
         if first_sample:  # a reload queues nothing of the sample's, so nothing is dropped then
             _discard_queued_mail(since=loading_since)
     return [conference, matchmaking]
+
+
+# The demo's organiser teams and the event each manages (ensure_organiser adds a member each).
+DEMO_TEAMS = {"conference": "DG GROW events", "matchmaking": "ECCP secretariat"}
+
+
+def _demo_teams(conference: Event, matchmaking: Event) -> None:
+    """Each demo event managed by its own team (last year's conference by the conference's), so
+    that a member of one sees only its events; a role an organiser changed since is kept."""
+    managed = {
+        DEMO_TEAMS["conference"]: [
+            conference,
+            *Event.objects.filter(slug=PAST_EDITION_SLUG),
+        ],
+        DEMO_TEAMS["matchmaking"]: [matchmaking],
+    }
+    for name, events in managed.items():
+        team, _created = OrganiserTeam.objects.get_or_create(name=name)
+        for event in events:
+            TeamEventRole.objects.get_or_create(
+                team=team, event=event, defaults={"role": OrganiserRole.MANAGER}
+            )
 
 
 def _discard_queued_mail(*, since: datetime) -> int:

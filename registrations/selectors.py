@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Count, Model, Q, QuerySet
@@ -33,13 +33,16 @@ from registrations.models import (
     MessageRecipient,
     MessageSegment,
     OrganiserMessage,
+    OrganiserTeam,
     ParticipantProfile,
     Registration,
     RegistrationStatus,
     Sector,
     SurveyResponse,
+    TeamEventRole,
     invitation_state_expression,
 )
+from registrations.organiser_roles import Capability, roles_with
 from registrations.tokens import is_well_formed_token
 
 PrivateRow = TypeVar("PrivateRow", bound=Model)
@@ -275,14 +278,45 @@ def message_recipients(
     )
 
 
-def checkin_events(*, now: datetime | None = None) -> QuerySet[Event]:
-    """Events with attendees at a venue that are not long over, for the check-in desk."""
+def events_where(user: User | AnonymousUser, *capabilities: str) -> QuerySet[Event]:
+    """The events on which one of the user's teams holds a role allowing one of these
+    capabilities (organiser_roles.py); every event for a superuser, none for anyone else."""
+    if not (user.is_active and user.is_staff):
+        return Event.objects.none()
+    if user.is_superuser:
+        return Event.objects.all()
+    return Event.objects.filter(
+        pk__in=TeamEventRole.objects.filter(
+            team__members=user, role__in=roles_with(*capabilities)
+        ).values("event_id")
+    )
+
+
+def events_visible_to(user: User | AnonymousUser) -> QuerySet[Event]:
+    """The events a user may see anything of, in any role."""
+    return events_where(user, *Capability.ALL)
+
+
+def teams_of(user: User | AnonymousUser) -> QuerySet[OrganiserTeam]:
+    if not user.is_authenticated:
+        return OrganiserTeam.objects.none()
+    return OrganiserTeam.objects.filter(members=user)
+
+
+def checkin_events(*, user: User | AnonymousUser, now: datetime | None = None) -> QuerySet[Event]:
+    """Events with attendees at a venue that are not long over, where the user may check
+    people in, for the check-in desk."""
     since = (now or timezone.now()) - timedelta(days=1)
-    return Event.objects.exclude(format=EventFormat.ONLINE).filter(end__gt=since).order_by("start")
+    return _checkin_events(user).filter(end__gt=since).order_by("start")
 
 
-def checkin_event(*, slug: str) -> Event:
-    return get_object_or_404(Event.objects.exclude(format=EventFormat.ONLINE), slug=slug)
+def checkin_event(*, slug: str, user: User | AnonymousUser) -> Event:
+    """The event of this desk, or 404 (also for an event the user may not check people in at)."""
+    return get_object_or_404(_checkin_events(user), slug=slug)
+
+
+def _checkin_events(user: User | AnonymousUser) -> QuerySet[Event]:
+    return events_where(user, Capability.CHECK_IN).exclude(format=EventFormat.ONLINE)
 
 
 @dataclass(frozen=True)

@@ -198,7 +198,8 @@ def test_many_to_many_changes_are_logged_once_saved(organiser):
     assert form.is_valid(), form.errors
     request = RequestFactory().post("/")
     request.user = organiser
-    model_admin = EventsiteModelAdmin(Registration, admin.site)
+    admin_class = type("RegistrationLogAdmin", (EventsiteModelAdmin,), {"event_path": "event"})
+    model_admin = admin_class(Registration, admin.site)
 
     obj = form.save(commit=False)
     model_admin.save_model(request, obj, form, change=True)

@@ -4,7 +4,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,8 +15,14 @@ from registrations.event_report import (
     daily_chart,
     event_report,
 )
-from registrations.models import AttendanceIntent, AttendanceMode, RegistrationStatus
-from tests.factories import make_event, make_registration, make_survey_response
+from registrations.models import (
+    AttendanceIntent,
+    AttendanceMode,
+    OrganiserRole,
+    RegistrationStatus,
+)
+from registrations.organiser_roles import ROLE_CAPABILITIES, Capability
+from tests.factories import give_team_role, make_event, make_registration, make_survey_response
 
 pytestmark = pytest.mark.django_db
 
@@ -172,32 +177,34 @@ def test_staff_only(client, django_user_model, forum):
 
     staff = django_user_model.objects.create_user("mueller", "m@example.org", "pw", is_staff=True)
     client.force_login(staff)
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404  # no team of theirs has the event
 
-    staff.user_permissions.add(Permission.objects.get(codename="view_event"))
-    assert client.get(url).status_code == 403  # registrations are needed too
+    give_team_role(staff, forum, role=OrganiserRole.REVIEWER)
+    assert client.get(url).status_code == 404  # a reviewer does not see the event itself
 
-    staff.user_permissions.add(Permission.objects.get(codename="view_registration"))
+    give_team_role(staff, forum, role=OrganiserRole.VIEWER)
     assert client.get(url).status_code == 200
 
 
-def test_the_report_link_and_survey_figures_follow_the_permissions(
-    client, django_user_model, forum
+def test_the_report_link_and_survey_figures_follow_the_role(
+    client, django_user_model, forum, monkeypatch
 ):
     change_url = reverse("admin:registrations_event_change", args=[forum.pk])
     staff = django_user_model.objects.create_user("wojcik", "w@example.pl", "pw", is_staff=True)
-    staff.user_permissions.add(Permission.objects.get(codename="view_event"))
+    give_team_role(staff, forum, role=OrganiserRole.VIEWER)
     client.force_login(staff)
-    assert report_url(forum) not in client.get(change_url).content.decode()
+    with monkeypatch.context() as narrowed:  # a role that may read the event, not report
+        narrowed.setitem(ROLE_CAPABILITIES, OrganiserRole.VIEWER, frozenset({Capability.VIEW}))
+        assert report_url(forum) not in client.get(change_url).content.decode()
 
-    staff.user_permissions.add(Permission.objects.get(codename="view_registration"))
-    assert f'href="{report_url(forum)}"' in client.get(change_url).content.decode()
-    without_survey = client.get(report_url(forum)).content.decode()
+    with monkeypatch.context() as narrowed:  # a role that reports, not reading the answers
+        narrowed.setitem(ROLE_CAPABILITIES, OrganiserRole.VIEWER, frozenset({Capability.REPORT}))
+        without_survey = client.get(report_url(forum)).content.decode()
     assert "Survey intent" not in without_survey
     assert "survey responses" not in without_survey
     assert "6 registrations (all statuses)" in without_survey
 
-    staff.user_permissions.add(Permission.objects.get(codename="view_surveyresponse"))
+    assert f'href="{report_url(forum)}"' in client.get(change_url).content.decode()
     with_survey = client.get(report_url(forum)).content.decode()
     assert "Survey intent" in with_survey
     assert "7 survey responses, 6 registrations (all statuses)" in with_survey

@@ -4,7 +4,6 @@ one recipient's data, sent by the worker to each recipient once, recorded with w
 import time
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
 
@@ -14,6 +13,7 @@ from registrations.models import (
     MessageSegment,
     MessageState,
     OrganiserMessage,
+    OrganiserRole,
     RegistrationStatus,
 )
 from registrations.selectors import message_recipients
@@ -27,6 +27,7 @@ from registrations.services.messages import (
 )
 from registrations.tasks.messages import send_organiser_message
 from tests.factories import (
+    give_team_role,
     make_event,
     make_invited_registration,
     make_meeting_event,
@@ -402,11 +403,7 @@ def test_staff_without_the_message_permissions_cannot_write_or_send(
     staff = django_user_model.objects.create_user(
         "helper", "helper@example.org", "x", is_staff=True
     )
-    staff.user_permissions.add(
-        *Permission.objects.filter(
-            codename__in=["view_registration", "change_registration", "view_organisermessage"]
-        )
-    )
+    give_team_role(staff, event, role=OrganiserRole.VIEWER)  # reads, does not write
     client.force_login(staff)
     message = make_message(event)
 

@@ -55,6 +55,9 @@ LOG_FIELDS: tuple[str, ...] = (
 
 @admin.register(ActionLogEntry)
 class ActionLogEntryAdmin(EventsiteModelAdmin):
+    """Scoped by the entry's event: entries of no event are for superusers only."""
+
+    event_path = "event"
     list_display = ["time", "event", "subject_link", "action", "actor"]
     list_filter = [
         ("event", admin.RelatedOnlyFieldListFilter),

@@ -28,10 +28,12 @@ from registrations.models import (
     EventReminder,
     InterestSurvey,
     MeetingRules,
+    OrganiserTeam,
     ScheduleRun,
     ScheduleState,
     Session,
 )
+from registrations.organiser_roles import Capability
 from registrations.services.action_log import Actor
 from registrations.services.errors import ServiceError
 from registrations.services.meeting_schedule import schedule_build_request, schedule_publish
@@ -41,9 +43,10 @@ from registrations.services.registration import (
     registration_open,
 )
 from registrations.services.reminders import reminders_schedule
+from registrations.services.teams import event_give_to_team, event_move_to_team
 
 from .actions import apply_to_each as _apply
-from .base import EventsiteModelAdmin, LabelledTabularInline
+from .base import EVENT_ITSELF, EventsiteInline, EventsiteModelAdmin, LabelledTabularInline
 from .content_languages import in_english, in_every_language, translation_fieldsets
 from .exports import recorded_csv_response
 from .filters import CountriesPresentFilter
@@ -83,7 +86,21 @@ class CloseRegistrationForm(forms.Form):
     explanation = _("People already registered keep their registration.")
 
 
-class SessionInline(LabelledTabularInline, TranslationTabularInline):
+class EventAddForm(forms.ModelForm):
+    """A new event is managed by a team: the creator's, or the one they choose of theirs."""
+
+    organiser_team = forms.ModelChoiceField(
+        label=_("organiser team"),
+        queryset=OrganiserTeam.objects.none(),
+        help_text=_("The team that manages the event (its members see and run it)."),
+    )
+
+
+class MoveToTeamForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=OrganiserTeam.objects.all())
+
+
+class SessionInline(EventsiteInline, LabelledTabularInline, TranslationTabularInline):
     """Title and description: a column per language (English required for the title)."""
 
     model = Session
@@ -107,7 +124,7 @@ class EventReminderForm(forms.ModelForm):
         return filled_in or super().has_changed()
 
 
-class EventReminderInline(LabelledTabularInline):
+class EventReminderInline(EventsiteInline, LabelledTabularInline):
     """A new event starts with the default reminders filled in; the organiser may change them.
     Each saved one shows when it falls due and how many people it was sent to."""
 
@@ -138,6 +155,8 @@ class EventReminderInline(LabelledTabularInline):
 
 @admin.register(Event)
 class EventAdmin(TranslationAdmin, EventsiteModelAdmin):
+    event_path = EVENT_ITSELF
+    view_capabilities = (Capability.VIEW, Capability.REPORT)
     list_display = ["title", "start", "format", "city", "is_published", "invitation_only"]
     list_filter = ["format", "is_published", "invitation_only", ("country", CountriesPresentFilter)]
     search_fields = [*in_every_language("title"), "slug", "city", "organisers"]
@@ -156,7 +175,7 @@ class EventAdmin(TranslationAdmin, EventsiteModelAdmin):
         "registration_state",
         "registration_seats",
     ]
-    actions = ["open_registration_now", "close_registration"]
+    actions = ["open_registration_now", "close_registration", "move_to_team"]
     fieldsets = [
         (
             None,
@@ -218,6 +237,46 @@ class EventAdmin(TranslationAdmin, EventsiteModelAdmin):
         *translation_fieldsets(Event),
     ]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        """Superusers, and members of a team (the team manages what they create)."""
+        user = request.user
+        return user.is_superuser or (user.is_staff and selectors.teams_of(user).exists())
+
+    def has_move_team_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def teams_to_choose(self, request: HttpRequest):
+        """The teams an event added here may go to: all for a superuser (who may leave it to
+        none), else the user's own; none to choose when there is only one."""
+        if request.user.is_superuser:
+            return OrganiserTeam.objects.all()
+        teams = selectors.teams_of(request.user)
+        return teams if teams.count() > 1 else OrganiserTeam.objects.none()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = EventAddForm
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            return form
+        teams, superuser = self.teams_to_choose(request), request.user.is_superuser
+
+        def __init__(self, *args, **kwargs):
+            form.__init__(self, *args, **kwargs)
+            if not teams.exists():  # the creator's only team, or a superuser's choice of none
+                self.fields.pop("organiser_team", None)
+            elif "organiser_team" in self.fields:
+                self.fields["organiser_team"].queryset = teams
+                self.fields["organiser_team"].required = not superuser
+
+        return type(form.__name__, (form,), {"__init__": __init__})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None and self.teams_to_choose(request).exists():
+            return [(_("Organiser team"), {"fields": ["organiser_team"]}), *fieldsets]
+        return fieldsets
+
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if isinstance(inline, EventReminderInline) and obj.pk is None:
@@ -225,8 +284,15 @@ class EventAdmin(TranslationAdmin, EventsiteModelAdmin):
         return kwargs
 
     def save_model(self, request, obj, form, change):
-        """More seats (or no limit any more): the people waiting get them at once, in order."""
+        """More seats (or no limit any more): the people waiting get them at once, in order.
+        A new event goes to the chosen team, or to the creator's only one."""
         super().save_model(request, obj, form, change)
+        if not change:
+            team = (
+                form.cleaned_data.get("organiser_team") or selectors.teams_of(request.user).first()
+            )
+            if team is not None:
+                event_give_to_team(event=obj, team=team, actor=Actor.organiser(request.user))
         promoted = registration_fill_free_seats(event=obj)
         if promoted:
             self.message_user(
@@ -345,11 +411,11 @@ class EventAdmin(TranslationAdmin, EventsiteModelAdmin):
             ),
         )
 
-    def _event_for_change(self, request: HttpRequest, object_id: str) -> Event:
-        event = self.get_object(request, object_id)
+    def _event_to_open_or_close(self, request: HttpRequest, object_id: str) -> Event:
+        event = self.get_object(request, unquote(object_id))
         if event is None:
             raise Http404
-        if not self.has_change_permission(request, event):
+        if not self.has_capability(request, Capability.OPEN_CLOSE, event):
             raise PermissionDenied
         return event
 
@@ -376,7 +442,7 @@ class EventAdmin(TranslationAdmin, EventsiteModelAdmin):
         self, request: HttpRequest, object_id: str, *, form_class, service, title, button, done
     ) -> HttpResponse:
         """Ask for an optional time (in the event's zone), then open or close through `service`."""
-        event = self._event_for_change(request, object_id)
+        event = self._event_to_open_or_close(request, object_id)
         with timezone.override(event.tzinfo):
             form = form_class(request.POST if request.method == "POST" else None)
             if request.method == "POST" and form.is_valid():
@@ -417,7 +483,7 @@ class EventAdmin(TranslationAdmin, EventsiteModelAdmin):
             done=_close_message,
         )
 
-    @admin.action(description=_("Open registration now"), permissions=["change"])
+    @admin.action(description=_("Open registration now"), permissions=["open_close"])
     def open_registration_now(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
         _apply(
             request,
@@ -429,7 +495,7 @@ class EventAdmin(TranslationAdmin, EventsiteModelAdmin):
             ),
         )
 
-    @admin.action(description=_("Close registration"), permissions=["change"])
+    @admin.action(description=_("Close registration"), permissions=["open_close"])
     def close_registration(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
         _apply(
             request,
@@ -438,12 +504,40 @@ class EventAdmin(TranslationAdmin, EventsiteModelAdmin):
             _("Registration closed for %(count)d event(s)."),
         )
 
-    def may_view_report(self, request, event) -> bool:
-        """Staff who may view the event and its registrations (the survey figures on it need
-        the survey responses' view permission too)."""
-        return self.has_view_permission(request, event) and request.user.has_perm(
-            "registrations.view_registration"
+    @admin.action(description=_("Move to another team…"), permissions=["move_team"])
+    def move_to_team(self, request: HttpRequest, queryset: QuerySet[Event]):
+        """The chosen team becomes the only one that manages the selected events (logged)."""
+        form = MoveToTeamForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return TemplateResponse(
+                request,
+                "admin/registrations/event/move_to_team.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Move to another team"),
+                    "opts": self.model._meta,
+                    "events": queryset,
+                    "form": form,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        team = form.cleaned_data["team"]
+        _apply(
+            request,
+            queryset,
+            lambda event: event_move_to_team(
+                event=event, team=team, actor=Actor.organiser(request.user)
+            ),
+            _("%%(count)d event(s) moved to %(team)s.") % {"team": str(team).replace("%", "%%")},
         )
+        return None
+
+    def may_view_report(self, request, event) -> bool:
+        return self.has_capability(request, Capability.REPORT, event)
+
+    def may_see_survey_figures(self, request, event) -> bool:
+        """Those who may read the survey's answers."""
+        return self.has_capability(request, Capability.VIEW, event)
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         context["may_view_report"] = obj is not None and self.may_view_report(request, obj)
@@ -470,7 +564,7 @@ class EventAdmin(TranslationAdmin, EventsiteModelAdmin):
             "title": f"Report: {event.title}",
             "report": event_report(
                 event=event,
-                include_survey=request.user.has_perm("registrations.view_surveyresponse"),
+                include_survey=self.may_see_survey_figures(request, event),
             ),
         }
         return TemplateResponse(request, "admin/registrations/event/report.html", context)
@@ -478,7 +572,7 @@ class EventAdmin(TranslationAdmin, EventsiteModelAdmin):
     def funnel_csv_view(self, request, object_id):
         """The report's funnel as a recorded CSV export."""
         event = self.report_event(request, object_id)
-        include_survey = request.user.has_perm("registrations.view_surveyresponse")
+        include_survey = self.may_see_survey_figures(request, event)
         return recorded_csv_response(
             request,
             kind=FUNNEL_SLUG,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registrations.exports import ExportKind, encoded, export_csv_chunks, kind_for_model
 from registrations.models import Event, ExportRecord
+from registrations.organiser_roles import Capability
 from registrations.services.action_log import Actor
 from registrations.services.exports import export_record_create
 
@@ -43,12 +44,12 @@ class CsvExportAdmin(EventsiteModelAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if actions is not None and self.has_view_permission(request):
+        if actions is not None and self.has_export_permission(request):
             actions["export_selected_csv"] = self.get_action("export_selected_csv")
         return actions
 
     def changelist_view(self, request, extra_context=None):
-        if self.has_view_permission(request):
+        if self.has_export_permission(request):
             url = reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_export_csv",
                 current_app=self.admin_site.name,
@@ -60,7 +61,7 @@ class CsvExportAdmin(EventsiteModelAdmin):
             }
         return super().changelist_view(request, extra_context)
 
-    @admin.action(description=_("Export selected to CSV"), permissions=["view"])
+    @admin.action(description=_("Export selected to CSV"), permissions=["export"])
     def export_selected_csv(self, request: HttpRequest, queryset):
         if request.POST.get("select_across") == "1":
             filters = f"all selected across the list: {request.GET.urlencode() or 'no filters'}"
@@ -71,14 +72,15 @@ class CsvExportAdmin(EventsiteModelAdmin):
 
     def export_all_matching_view(self, request: HttpRequest):
         """Everything the change list shows for the same filters, search and date drill-down."""
-        if not self.has_view_permission(request):
+        if not self.has_export_permission(request):
             raise PermissionDenied
         try:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
             return HttpResponseBadRequest("These list filters are not valid.")
         filters = f"all matching: {request.GET.urlencode() or 'no filters'}"
-        return self.csv_response(request, changelist.queryset, filters=filters)
+        rows = self.scoped(request, changelist.queryset, Capability.EXPORT)
+        return self.csv_response(request, rows, filters=filters)
 
     def csv_response(self, request: HttpRequest, queryset, *, filters: str):
         kind = self.export_kind
@@ -124,6 +126,9 @@ def recorded_csv_response(
 
 @admin.register(ExportRecord)
 class ExportRecordAdmin(EventsiteModelAdmin):
+    """Scoped by the export's event: exports of no one event are for superusers only."""
+
+    event_path = "event"
     list_display = ["created_at", "user", "kind", "event", "via", "filters"]
     list_filter = ["kind", "via", "event"]
     list_select_related = ["user", "event"]

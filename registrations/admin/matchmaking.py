@@ -21,17 +21,20 @@ from registrations.models import (
     Sector,
     invitation_state_expression,
 )
+from registrations.organiser_roles import Capability
 from registrations.services import matchmaking as services
 from registrations.services.action_log import Actor
 
 from .actions import apply_to_each
-from .base import EventsiteModelAdmin, LabelledTabularInline
+from .base import SHARED, EventsiteInline, EventsiteModelAdmin, LabelledTabularInline
 from .content_languages import in_english, translation_fieldsets
 from .exports import CsvExportAdmin
 from .filters import CountriesPresentFilter
 
 
-class EligibilityDeclarationInline(LabelledTabularInline, TranslationTabularInline):
+class EligibilityDeclarationInline(
+    EventsiteInline, LabelledTabularInline, TranslationTabularInline
+):
     """The text: a column per language, English required."""
 
     model = EligibilityDeclaration
@@ -41,6 +44,7 @@ class EligibilityDeclarationInline(LabelledTabularInline, TranslationTabularInli
 
 @admin.register(ApplicationCall)
 class ApplicationCallAdmin(TranslationAdmin, EventsiteModelAdmin):
+    event_path = "event"
     list_display = ["event", "is_open"]
     list_filter = ["is_open"]
     list_select_related = ["event"]
@@ -53,6 +57,9 @@ class ApplicationCallAdmin(TranslationAdmin, EventsiteModelAdmin):
 
 @admin.register(Sector)
 class SectorAdmin(EventsiteModelAdmin):
+    """The sectors are one vocabulary for every event: organisers read it, superusers keep it."""
+
+    event_path = SHARED
     search_fields = ["name"]
 
 
@@ -126,6 +133,8 @@ class ExpressionOfInterestAdminForm(forms.ModelForm):
 
 @admin.register(ExpressionOfInterest)
 class ExpressionOfInterestAdmin(CsvExportAdmin):
+    event_path = "event"
+    view_capabilities = (Capability.VIEW, Capability.REVIEW)
     form = ExpressionOfInterestAdminForm
     list_display = [
         "legal_name",
@@ -256,7 +265,7 @@ class ExpressionOfInterestAdmin(CsvExportAdmin):
             done_message,
         )
 
-    @admin.action(permissions=["change"], description=_("Mark eligible (emails the applicant)"))
+    @admin.action(permissions=["review"], description=_("Mark eligible (emails the applicant)"))
     def mark_eligible(self, request, queryset):
         self._review(
             request,
@@ -266,7 +275,7 @@ class ExpressionOfInterestAdmin(CsvExportAdmin):
         )
 
     @admin.action(
-        permissions=["change"],
+        permissions=["review"],
         description=_("Mark not eligible, with a reason (emails the applicant)"),
     )
     def mark_not_eligible(self, request, queryset):
@@ -294,7 +303,7 @@ class ExpressionOfInterestAdmin(CsvExportAdmin):
         return None
 
     @admin.action(
-        permissions=["change"], description=_("Move to the reserve list (emails the applicant)")
+        permissions=["review"], description=_("Move to the reserve list (emails the applicant)")
     )
     def move_to_reserve(self, request, queryset):
         self._review(
@@ -305,7 +314,7 @@ class ExpressionOfInterestAdmin(CsvExportAdmin):
         )
 
     @admin.action(
-        permissions=["change"],
+        permissions=["invite"],
         description=_("Send invitations to eligible applicants not yet invited"),
     )
     def send_invitations(self, request, queryset):
@@ -321,7 +330,7 @@ class ExpressionOfInterestAdmin(CsvExportAdmin):
         )
 
     @admin.action(
-        permissions=["change"], description=_("Resend invitations as a reminder (same link)")
+        permissions=["invite"], description=_("Resend invitations as a reminder (same link)")
     )
     def resend_invitations(self, request, queryset):
         self._report_invitations(
@@ -380,6 +389,7 @@ INVITATION_FIELDS: tuple[str, ...] = (
 
 @admin.register(Invitation)
 class InvitationAdmin(EventsiteModelAdmin):
+    event_path = "application__event"
     list_display = [
         "application",
         "event",
@@ -416,7 +426,7 @@ class InvitationAdmin(EventsiteModelAdmin):
         return invitation.application.event
 
     @admin.action(
-        permissions=["change"], description=_("Withdraw the invitation (the link stops working)")
+        permissions=["invite"], description=_("Withdraw the invitation (the link stops working)")
     )
     def revoke(self, request, queryset):
         apply_to_each(

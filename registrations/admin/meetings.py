@@ -70,7 +70,7 @@ class ServiceFormAdmin(EventsiteModelAdmin):
     log_admin_edits = False
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
         if issubclass(form, ServiceAdminForm):
             form = type(form.__name__, (form,), {"actor": Actor.organiser(request.user)})
         return form
@@ -146,6 +146,7 @@ class MeetingRulesChangeForm(ServiceAdminForm):
 
 @admin.register(MeetingRules)
 class MeetingRulesAdmin(ServiceFormAdmin):
+    event_path = "event"
     list_display = [
         "event",
         "meeting_minutes",
@@ -164,7 +165,7 @@ class MeetingRulesAdmin(ServiceFormAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = MeetingRulesChangeForm if obj is not None else MeetingRulesAddForm
-        return super().get_form(request, obj, change, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -302,6 +303,8 @@ class MeetingSlotAdmin(ServiceFormAdmin):
     """Slots are cut from the sessions (an action on the meeting rules) or added one by one
     here; deleting goes through the service, which keeps slots with meetings."""
 
+    event_path = "event"
+
     form = MeetingSlotAddForm
     list_display = ["__str__", "session", "event", "meetings_placed"]
     list_filter = ["event", "session"]
@@ -351,6 +354,7 @@ class MeetingSlotAdmin(ServiceFormAdmin):
 
 @admin.register(ParticipantProfile)
 class ParticipantProfileAdmin(ReadOnlyAdmin):
+    event_path = "registration__event"
     list_display = ["organisation", "event", "is_listed", "updated_at"]
     list_filter = ["registration__event", "is_listed"]
     search_fields = ["registration__organisation"]
@@ -370,6 +374,7 @@ class ParticipantProfileAdmin(ReadOnlyAdmin):
 
 @admin.register(MeetingRequest)
 class MeetingRequestAdmin(ReadOnlyAdmin):
+    event_path = "event"
     list_display = ["sender", "receiver", "status", "event", "created_at", "answered_at"]
     list_filter = ["event", "status"]
     search_fields = ["sender__registration__organisation", "receiver__registration__organisation"]
@@ -378,6 +383,7 @@ class MeetingRequestAdmin(ReadOnlyAdmin):
 
 @admin.register(ScheduleRun)
 class ScheduleRunAdmin(ReadOnlyAdmin):
+    event_path = "event"
     list_display = [
         "__str__",
         "status",
@@ -438,6 +444,7 @@ class MeetingPlaceForm(ServiceAdminForm):
 
 @admin.register(Meeting)
 class MeetingAdmin(CsvExportAdmin, ServiceFormAdmin):
+    event_path = "request__event"
     form = MeetingPlaceForm
     list_display = ["__str__", "event", "slot", "room_link", "fixed_by_hand", "unplaced_reason"]
     list_filter = ["request__event", "fixed_by_hand", ("slot", admin.EmptyFieldListFilter)]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registrations.emails import render_templated_email
 from registrations.models import MessageSegment, MessageState, OrganiserMessage
+from registrations.organiser_roles import Capability
 from registrations.selectors import message_recipients
 from registrations.services.action_log import Actor
 from registrations.services.errors import ServiceError
@@ -47,6 +48,8 @@ class OrganiserMessageForm(ServiceAdminForm):
 
 @admin.register(OrganiserMessage)
 class OrganiserMessageAdmin(ServiceFormAdmin):
+    event_path = "event"
+    change_capability = Capability.MESSAGE
     form = OrganiserMessageForm
     list_display = ["subject", "event", "segment", "state", "progress", "created_at"]
     list_filter = ["state", "segment", "event"]
@@ -157,14 +160,14 @@ class OrganiserMessageAdmin(ServiceFormAdmin):
             more,
         )
 
-    def may_send(self, request: HttpRequest) -> bool:
-        """Sending needs the change permission on messages (a sent one is never changed)."""
-        return super().has_change_permission(request)
+    def may_send(self, request: HttpRequest, message: OrganiserMessage) -> bool:
+        """Sending needs the message capability on its event (a sent one is never changed)."""
+        return self.has_capability(request, Capability.MESSAGE, message)
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         if obj is not None and obj.state == MessageState.DRAFT:
             context.update(draft_preview(obj))
-        if obj is not None and obj.state == MessageState.SENDING and self.may_send(request):
+        if obj is not None and obj.state == MessageState.SENDING and self.may_send(request, obj):
             context["waiting_count"] = pending_recipients(obj).count()
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
@@ -187,7 +190,7 @@ class OrganiserMessageAdmin(ServiceFormAdmin):
         message = self.get_object(request, unquote(object_id))
         if message is None:
             raise Http404
-        if not self.may_send(request):
+        if not self.may_send(request, message):
             raise PermissionDenied
         return message
 

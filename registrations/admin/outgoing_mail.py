@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from registrations.models import OutgoingMail
+from registrations.organiser_roles import Capability
 from registrations.services.action_log import Actor
 from registrations.services.outgoing_mail import outgoing_mail_retry
 
@@ -15,6 +16,11 @@ from .base import EventsiteModelAdmin
 
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(EventsiteModelAdmin):
+    """Who was mailed what is personal data: the event's managers (and superusers, who also see
+    the mail about no event)."""
+
+    event_path = "event"
+    view_capabilities = (Capability.MESSAGE,)
     list_display = ["recipient", "subject", "event", "status", "attempts", "last_attempt_at"]
     list_filter = ["status", "event"]
     search_fields = ["recipient", "subject"]

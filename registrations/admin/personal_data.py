@@ -29,10 +29,12 @@ class PersonalDataActions:
 
     admin_site: admin.AdminSite
 
-    def has_erase_permission(self, request: HttpRequest) -> bool:
+    def has_every_event_permission(self, request: HttpRequest) -> bool:
+        """These actions reach the person's records in every event, so whichever team's
+        records they are: superusers only."""
         return request.user.is_superuser
 
-    @admin.action(description=_("Export this person's data (JSON)"), permissions=["view"])
+    @admin.action(description=_("Export this person's data (JSON)"), permissions=["every_event"])
     def export_person_data(self, request: HttpRequest, queryset) -> HttpResponse:
         """One JSON file with every record of each selected person's address."""
         exports = [person_data_export(email) for email in selected_emails(queryset)]
@@ -51,7 +53,9 @@ class PersonalDataActions:
         response["Content-Disposition"] = f'attachment; filename="personal-data-{stamp}.json"'
         return response
 
-    @admin.action(description=_("Erase this person (anonymise everywhere)"), permissions=["erase"])
+    @admin.action(
+        description=_("Erase this person (anonymise everywhere)"), permissions=["every_event"]
+    )
     def erase_person(self, request: HttpRequest, queryset) -> HttpResponse | None:
         """A confirmation page listing what will be anonymised; erases once confirmed."""
         emails = selected_emails(queryset)

@@ -12,14 +12,16 @@ from registrations.services.action_log import Actor
 from registrations.services.privacy import privacy_notice_publish
 
 from .actions import apply_to_each
-from .base import EventsiteModelAdmin
+from .base import SHARED, EventsiteModelAdmin
 from .content_languages import in_english, translation_fieldsets
 
 
 @admin.register(PrivacyNotice)
 class PrivacyNoticeAdmin(TranslationAdmin, EventsiteModelAdmin):
-    """Every language of a version is part of it: published, none of them changes."""
+    """One notice for the whole site: organisers read it, superusers write and publish it. Every
+    language of a version is part of it: published, none of them changes."""
 
+    event_path = SHARED
     list_display = ["version", "published_at", "created_at"]
     readonly_fields = ["published_at", "created_at"]
     fieldsets = [

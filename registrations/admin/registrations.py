@@ -40,6 +40,7 @@ class RegistrationAdminForm(forms.ModelForm):
 
 @admin.register(Registration)
 class RegistrationAdmin(PersonalDataActions, CsvExportAdmin):
+    event_path = "event"
     form = RegistrationAdminForm
     # Status and mode first: they fit a 1280 px screen without scrolling sideways.
     list_display = [
@@ -164,10 +165,7 @@ class RegistrationAdmin(PersonalDataActions, CsvExportAdmin):
             _("Confirmation resent to %(count)d person(s)."),
         )
 
-    def has_write_message_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("registrations.add_organisermessage")
-
-    @admin.action(description=_("Write to the selected people"), permissions=["write_message"])
+    @admin.action(description=_("Write to the selected people"), permissions=["message"])
     def write_to_selected(self, request, queryset) -> HttpResponse | None:
         """A draft message to the selection (cancelled registrations left out), opened to write."""
         try:

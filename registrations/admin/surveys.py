@@ -55,6 +55,7 @@ def answers_by_intent(survey: InterestSurvey) -> str:
 
 @admin.register(InterestSurvey)
 class InterestSurveyAdmin(TranslationAdmin, EventsiteModelAdmin):
+    event_path = "event"
     list_display = ["event", "is_open", "response_count"]
     list_filter = ["is_open"]
     list_select_related = ["event"]
@@ -89,11 +90,11 @@ class InterestSurveyAdmin(TranslationAdmin, EventsiteModelAdmin):
             self._switch(request, [obj], open_=wants_open)
             obj.refresh_from_db(fields=["is_open"])
 
-    @admin.action(description=_("Open the selected surveys"))
+    @admin.action(description=_("Open the selected surveys"), permissions=["open_close"])
     def open_surveys(self, request, queryset):
         self._switch(request, queryset.select_related("event"), open_=True)
 
-    @admin.action(description=_("Close the selected surveys"))
+    @admin.action(description=_("Close the selected surveys"), permissions=["open_close"])
     def close_surveys(self, request, queryset):
         self._switch(request, queryset, open_=False)
 
@@ -140,6 +141,7 @@ class SurveyResponseAdmin(PersonalDataActions, CsvExportAdmin):
     Answers are only ever added by the person through the public form, with their consent.
     """
 
+    event_path = "survey__event"
     # The intent (the mode) first: it fits a 1280 px screen without scrolling sideways.
     list_display = [
         "name",

@@ -45,6 +45,7 @@ from .outgoing_mail import OutgoingMail, OutgoingMailStatus, WorkerHeartbeat
 from .privacy import PrivacyNotice
 from .registrations import Registration, RegistrationSource, RegistrationStatus
 from .surveys import InterestSurvey, SurveyResponse
+from .teams import OrganiserRole, OrganiserTeam, TeamEventRole
 
 __all__ = [
     "ACTIVE_REQUEST_STATUSES",
@@ -78,6 +79,8 @@ __all__ = [
     "MessageState",
     "OrganisationType",
     "OrganiserMessage",
+    "OrganiserRole",
+    "OrganiserTeam",
     "OutgoingMail",
     "OutgoingMailStatus",
     "ParticipantProfile",
@@ -93,6 +96,7 @@ __all__ = [
     "Session",
     "SessionKind",
     "SurveyResponse",
+    "TeamEventRole",
     "WorkerHeartbeat",
     "consent_given",
     "invitation_state_expression",

@@ -2,6 +2,7 @@
 
 import zoneinfo
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .common import AttendanceMode
+
+if TYPE_CHECKING:
+    # django-modeltranslation swaps in its own managers at run time (registrations/translation.py);
+    # mypy's Django plugin resolves them only once it has read their module.
+    import modeltranslation.manager  # noqa: F401
 
 
 def validate_timezone_name(value: str) -> None:

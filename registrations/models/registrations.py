@@ -74,7 +74,6 @@ class Registration(ContactDetails, ConsentRecord):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
-        permissions = [("check_in_attendees", _("Can check in attendees at the venue"))]
         constraints = [
             models.UniqueConstraint("event", Lower("email"), name="one_registration_per_email"),
         ]

@@ -13,7 +13,7 @@ from registrations.services.action_log import Actor, log_action
 def outgoing_mail_retry(*, mails: "QuerySet[OutgoingMail]", actor: Actor) -> int:
     """Run again, now, the tasks of these mails not sent; the mails they sent meanwhile stay
     sent (registrations.mail_delivery). Returns how many mails go out again."""
-    not_sent = list(mails.exclude(status=OutgoingMailStatus.SENT).select_for_update())
+    not_sent = list(mails.exclude(status=OutgoingMailStatus.SENT).select_for_update(of=("self",)))
     task_ids = {mail.task_result_id for mail in not_sent if mail.task_result_id}
     retried_tasks = set(
         DBTaskResult.objects.filter(pk__in=task_ids, status="FAILED").values_list("pk", flat=True)

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,34 +18,40 @@ from django.views.decorators.http import require_GET, require_POST
 
 from registrations import selectors
 from registrations.models import Event, Registration
+from registrations.organiser_roles import Capability
 from registrations.services.action_log import Actor
 from registrations.services.checkin import CheckIn, attendee_check_in, check_in_refusal
 from registrations.services.errors import ServiceError
 
-CHECK_IN_PERMISSION = "registrations.check_in_attendees"
-
 
 def desk_staff_only(view):
-    """Logged-in staff with the check-in permission (others: the admin login, or 403); the
-    pages name attendees, so no cache keeps them."""
-    protected = staff_member_required(
-        permission_required(CHECK_IN_PERMISSION, raise_exception=True)(never_cache(view))
-    )
-    return wraps(view)(protected)
+    """Logged-in staff whose team may check people in at some event (others: the admin login,
+    or 403; each desk answers 404 for an event the user may not check in at); the pages name
+    attendees, so no cache keeps them."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not selectors.events_where(request.user, Capability.CHECK_IN).exists():
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wraps(view)(staff_member_required(never_cache(checked)))
 
 
 @desk_staff_only
 @require_GET
 def checkin_choose_event(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "registrations/checkin/events.html", {"events": selectors.checkin_events()}
+        request,
+        "registrations/checkin/events.html",
+        {"events": selectors.checkin_events(user=request.user)},
     )
 
 
 @desk_staff_only
 @require_GET
 def checkin_desk(request: HttpRequest, slug: str) -> HttpResponse:
-    event = selectors.checkin_event(slug=slug)
+    event = selectors.checkin_event(slug=slug, user=request.user)
     text = request.GET.get("q", "").strip()[:100]
     found = selectors.checkin_search(event=event, text=text) if text else []
     return render(
@@ -67,7 +73,7 @@ def checkin_desk(request: HttpRequest, slug: str) -> HttpResponse:
 def checkin_check_in(request: HttpRequest, slug: str) -> HttpResponse:
     """A scanned code (`code`, sent by static/js/checkin.js as JSON request) or a person found by
     name (`registration`, a plain form post that returns to the search)."""
-    event = selectors.checkin_event(slug=slug)
+    event = selectors.checkin_event(slug=slug, user=request.user)
     registration_id = request.POST.get("registration", "")
     try:
         check_in = attendee_check_in(

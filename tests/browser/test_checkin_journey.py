@@ -32,7 +32,7 @@ def aino():
 
 def log_in_at_the_desk(page, event):
     """Staff open the desk and are sent through the admin login, then back."""
-    make_checkin_staff("desk.berlin")
+    make_checkin_staff("desk.berlin", event)
     page.goto("/checkin/")
     page.get_by_label("Username").fill("desk.berlin")
     page.get_by_label("Password").fill("desk password 2030")

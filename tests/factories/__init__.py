@@ -27,7 +27,7 @@ from tests.factories.meetings import (
     make_slots,
 )
 from tests.factories.messages import make_message
-from tests.factories.organisers import make_totp_device
+from tests.factories.organisers import give_team_role, make_organiser, make_totp_device
 from tests.factories.people import PEOPLE, make_checkin_staff, person
 from tests.factories.public_forms import bot_trap_fields
 from tests.factories.registrations import register, registrant, registration_form_data
@@ -47,6 +47,7 @@ __all__ = [
     "application_form_data",
     "bot_trap_fields",
     "event_form_data",
+    "give_team_role",
     "invitation_form_data",
     "make_application",
     "make_call",
@@ -56,6 +57,7 @@ __all__ = [
     "make_meeting_event",
     "make_message",
     "make_open_event",
+    "make_organiser",
     "make_participant",
     "make_registration",
     "make_reminders",

@@ -2,9 +2,10 @@
 
 from itertools import count
 
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 
-from registrations.models import OrganisationType
+from registrations.models import OrganisationType, OrganiserRole
+from tests.factories.organisers import give_team_role
 
 _people = count(1)
 
@@ -34,10 +35,8 @@ def person(**fields) -> dict:
     return details
 
 
-def make_checkin_staff(username: str = "desk.berlin"):
-    """A staff member who may only check attendees in (no other admin permission)."""
+def make_checkin_staff(username: str = "desk.berlin", *events):
+    """A staff member whose team may only check attendees in at these events."""
     user = User.objects.create_user(username, f"{username}@eccp.example.eu", "desk password 2030")
-    user.is_staff = True
-    user.save()
-    user.user_permissions.add(Permission.objects.get(codename="check_in_attendees"))
+    give_team_role(user, *events, role=OrganiserRole.CHECK_IN_STAFF, team=f"Desk {username}")
     return user

@@ -14,6 +14,7 @@ site = admin.AdminSite(name="export_test_admin")
 
 @admin.register(Registration, site=site)
 class RegistrationExportAdmin(CsvExportAdmin):
+    event_path = "event"
     list_display = ["last_name", "email", "attendance_mode", "status"]
     list_filter = ["event", "attendance_mode", "status"]
     search_fields = ["last_name", "email", "organisation"]
@@ -21,12 +22,14 @@ class RegistrationExportAdmin(CsvExportAdmin):
 
 @admin.register(SurveyResponse, site=site)
 class SurveyResponseExportAdmin(CsvExportAdmin):
+    event_path = "survey__event"
     list_filter = ["survey__event", "intent"]
     search_fields = ["last_name", "email"]
 
 
 @admin.register(ExpressionOfInterest, site=site)
 class ApplicationExportAdmin(CsvExportAdmin):
+    event_path = "event"
     list_filter = ["event", "status"]
     search_fields = ["legal_name"]
 
