@@ -1,6 +1,10 @@
 """Email: rendered from a plain-text and an HTML template, sent by the background worker.
 
 Templates live in templates/registrations/email/: NAME_subject.txt, NAME.txt and NAME.html.
+Every mail is rendered in the language of the person it goes to (the `language` stored with
+their survey answer, registration or expression of interest), whatever language the request or
+the worker runs in: render_templated_email takes it and renders inside translation.override.
+
 A service sends one person's email with send_templated_email_on_commit: rendered in the request
 (which has the data at hand), handed to the worker once the transaction has committed, so a slow or
 failing mail server never delays or breaks the person's request, and a rolled-back change sends
@@ -18,7 +22,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import models, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from registrations.cache_use import first_in_interval
@@ -68,8 +72,28 @@ def render_templated_email(
     to: str,
     template: str,
     context: dict,
+    language: str,
     attachments: Iterable[Attachment] = (),
     connection=None,
+) -> EmailMultiAlternatives:
+    """The mail in `language` (its words, dates and times), the language of the person it is for."""
+    with translation.override(language):
+        return _render(
+            to=to,
+            template=template,
+            context=context,
+            attachments=attachments,
+            connection=connection,
+        )
+
+
+def _render(
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    attachments: Iterable[Attachment],
+    connection,
 ) -> EmailMultiAlternatives:
     context = {**context, "site_url": settings.SITE_URL}
     subject = render_to_string(f"registrations/email/{template}_subject.txt", context)
@@ -109,12 +133,18 @@ def send_templated_email(
     to: str,
     template: str,
     context: dict,
+    language: str,
     attachments: Iterable[Attachment] = (),
     connection=None,
 ) -> None:
     """Send one email now; bulk senders pass one open `connection` for a whole batch."""
     render_templated_email(
-        to=to, template=template, context=context, attachments=attachments, connection=connection
+        to=to,
+        template=template,
+        context=context,
+        language=language,
+        attachments=attachments,
+        connection=connection,
     ).send()
 
 
@@ -130,7 +160,8 @@ def mail_each_once(
 
     Batches are locked with SKIP LOCKED (only the rows themselves, never the rows they join,
     so two workers share the work), and each batch is marked sent in the transaction that sent
-    it. `mail(row)` gives send_templated_email's to, template and context. A failed address is
+    it. `mail(row)` gives send_templated_email's to, template, context and language (the row's
+    person's). A failed address is
     logged, left unmarked for a later run, and does not stop the others.
     """
     sent, failed = 0, set[int]()
@@ -160,12 +191,17 @@ def mail_each_once(
 
 
 def send_templated_email_on_commit(
-    *, to: str, template: str, context: dict, attachments: Iterable[Attachment] = ()
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    language: str,
+    attachments: Iterable[Attachment] = (),
 ) -> None:
     """Render now; the worker sends it once the surrounding transaction has committed."""
     attachments = list(attachments)
     message = render_templated_email(
-        to=to, template=template, context=context, attachments=attachments
+        to=to, template=template, context=context, language=language, attachments=attachments
     )
     (html, _mimetype) = message.alternatives[0]
     subject, body, reply_to = str(message.subject), str(message.body), list(message.reply_to)

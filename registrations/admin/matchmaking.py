@@ -129,6 +129,7 @@ class ExpressionOfInterestAdmin(CsvExportAdmin):
         "reviewed_by",
         "reviewed_at",
         "created_at",
+        "language",
     ]
     list_filter = [
         "event",
@@ -138,6 +139,7 @@ class ExpressionOfInterestAdmin(CsvExportAdmin):
         "sectors",
         DeclarationsFilter,
         InvitationStateFilter,
+        "language",
     ]
     search_fields = [
         "legal_name",
@@ -160,6 +162,7 @@ class ExpressionOfInterestAdmin(CsvExportAdmin):
         "consented_at",
         "created_at",
         "updated_at",
+        "language",
     ]
     filter_horizontal = ["sectors", "declarations_confirmed"]
     fieldsets = [
@@ -196,7 +199,7 @@ class ExpressionOfInterestAdmin(CsvExportAdmin):
             _("Declarations and consent"),
             {"fields": ["declarations_confirmed", "consent_version", "consented_at"]},
         ),
-        (None, {"fields": ["created_at", "updated_at"]}),
+        (None, {"fields": ["language", "created_at", "updated_at"]}),
     ]
     actions = [
         "mark_eligible",

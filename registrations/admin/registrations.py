@@ -51,6 +51,7 @@ class RegistrationAdmin(PersonalDataActions, CsvExportAdmin):
         "country",
         "created_at",
         "checked_in_at",
+        "language",
     ]
     # The date filter of a nullable field offers "No date" / "Has date": not yet / checked in.
     list_filter = [
@@ -60,6 +61,7 @@ class RegistrationAdmin(PersonalDataActions, CsvExportAdmin):
         "country",
         "organisation_type",
         "checked_in_at",
+        "language",
     ]
     search_fields = ["first_name", "last_name", "email", "organisation"]
     list_select_related = ["event"]
@@ -77,6 +79,7 @@ class RegistrationAdmin(PersonalDataActions, CsvExportAdmin):
         "status",
         "sessions_list",
         "source",
+        "language",
         "consent_version",
         "consented_at",
         "waitlisted_at",
@@ -96,6 +99,7 @@ class RegistrationAdmin(PersonalDataActions, CsvExportAdmin):
             _("Record"),
             {
                 "fields": [
+                    "language",
                     "consent_version",
                     "consented_at",
                     "waitlisted_at",

@@ -105,6 +105,7 @@ class InterestSurveyAdmin(EventsiteModelAdmin):
 ALWAYS_READ_ONLY = [
     "survey",
     "email",
+    "language",
     "consent_version",
     "consented_at",
     "created_at",
@@ -142,6 +143,7 @@ class SurveyResponseAdmin(PersonalDataActions, CsvExportAdmin):
         "notify_when_registration_opens",
         "created_at",
         "event",
+        "language",
     ]
     list_filter = [
         "survey__event",
@@ -149,6 +151,7 @@ class SurveyResponseAdmin(PersonalDataActions, CsvExportAdmin):
         "country",
         "organisation_type",
         "notify_when_registration_opens",
+        "language",
     ]
     search_fields = ["first_name", "last_name", "email", "organisation"]
     list_select_related = ["survey__event"]
@@ -160,6 +163,7 @@ class SurveyResponseAdmin(PersonalDataActions, CsvExportAdmin):
             _("Record"),
             {
                 "fields": [
+                    "language",
                     "consent_version",
                     "consented_at",
                     "created_at",

@@ -36,6 +36,7 @@ def application_decision_email_send(application_id: int, status: str) -> None:
         to=application.contact_email,
         template=DECISION_TEMPLATES[ApplicationStatus(status)],
         context={"application": application, "event": application.event},
+        language=application.language,
     )
 
 
@@ -60,6 +61,7 @@ def invitation_email_send(invitation_id: int, reminder: bool) -> None:
             "reminder": reminder,
             "invitation_url": absolute_url(invitation.link_path()),
         },
+        language=application.language,
     )
 
 
@@ -95,6 +97,7 @@ def send_invitation_open_notices(event_id: int) -> int:
                 "event": event,
                 "invitation_url": absolute_url(invitation.link_path()),
             },
+            "language": invitation.application.language,
         },
         batch_size=OPEN_NOTICE_BATCH_SIZE,
     )
