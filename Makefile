@@ -48,7 +48,7 @@ serve: install
 	$(PY) deploy/serve
 
 worker: install
-	$(PY) manage.py db_worker
+	$(PY) manage.py run_worker
 
 # PYTEST_FLAGS: e.g. "-n 2" to spread the suite over two processes (pytest-xdist), as CI does.
 test: messages

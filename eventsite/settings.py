@@ -222,8 +222,19 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background work (bulk mail): django-tasks with its database backend, run by `manage.py db_worker`.
+# Background work (bulk mail): django-tasks with its database backend, run by
+# `manage.py run_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The worker (`manage.py run_worker`, registrations/worker.py): a task whose worker has sent no
+# heartbeat for TASK_LEASE_SECONDS is taken up by another; a failed task runs again after
+# TASK_RETRY_DELAY_SECONDS (doubling, at most an hour), TASK_MAX_ATTEMPTS times in all.
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10)
+TASK_LEASE_SECONDS = env.float("TASK_LEASE_SECONDS", default=60)
+TASK_RETRY_DELAY_SECONDS = env.float("TASK_RETRY_DELAY_SECONDS", default=60)
+TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=8)
+# A mail server that does not answer fails the send (and the worker tries again later) instead
+# of holding the worker and its database transaction.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -8,7 +8,8 @@ the worker runs in: render_templated_email takes it and renders inside translati
 A service sends one person's email with send_templated_email_on_commit: rendered in the request
 (which has the data at hand), handed to the worker once the transaction has committed, so a slow or
 failing mail server never delays or breaks the person's request, and a rolled-back change sends
-nothing. Bulk mail is a task of its own that calls send_templated_email batch by batch.
+nothing. Bulk mail is a task of its own that calls send_templated_email row by row. Whatever the
+path, the worker sends each mail once (registrations.mail_delivery).
 """
 
 import base64
@@ -26,6 +27,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from registrations.cache_use import first_in_interval
+from registrations.mail_delivery import MailNotSent, deliver_once, task_mail_key
 
 logger = logging.getLogger(__name__)
 
@@ -136,16 +138,23 @@ def send_templated_email(
     language: str,
     attachments: Iterable[Attachment] = (),
     connection=None,
-) -> None:
-    """Send one email now; bulk senders pass one open `connection` for a whole batch."""
-    render_templated_email(
+    key: str = "",
+) -> bool:
+    """Send one email now, once (registrations.mail_delivery): `key` names the mail, by default
+    the running task's mail to `to`. Bulk senders pass one open `connection` for a whole run.
+    False if it had been sent already; MailNotSent if the server did not take it."""
+    message = render_templated_email(
         to=to,
         template=template,
         context=context,
         language=language,
         attachments=attachments,
         connection=connection,
-    ).send()
+    )
+    event = context.get("event")
+    return deliver_once(
+        message, key=key or task_mail_key(to), event_id=event.pk if event is not None else None
+    )
 
 
 def mail_each_once(
@@ -153,41 +162,44 @@ def mail_each_once(
     *,
     sent_at_field: str,
     mail: Callable[[Row], dict[str, Any]],
-    batch_size: int,
 ) -> int:
     """Bulk mail: one mail per row of `pending` (rows not yet marked `sent_at_field`), once each,
-    however many workers run it. Returns how many were sent.
+    however many workers run it and however often it runs again. Returns how many were sent.
 
-    Batches are locked with SKIP LOCKED (only the rows themselves, never the rows they join,
-    so two workers share the work), and each batch is marked sent in the transaction that sent
-    it. `mail(row)` gives send_templated_email's to, template, context and language (the row's
-    person's). A failed address is
-    logged, left unmarked for a later run, and does not stop the others.
+    Each row is taken with SKIP LOCKED (only the row itself, never the rows it joins, so workers
+    share the work) and marked sent in the transaction that sent it: a worker killed mid-run loses
+    at most the mail in hand, which the next run sends. `mail(row)` gives send_templated_email's
+    to, template, context and language (the row's person's). A refused address does not stop the
+    others; if any was refused, MailNotSent at the end makes the worker run the task again later
+    for those.
     """
     sent, failed = 0, set[int]()
     with get_connection() as connection:
         while True:
             with transaction.atomic():
-                batch = list(
+                row = (
                     pending.select_for_update(skip_locked=True, of=("self",))
                     .exclude(pk__in=failed)
-                    .order_by("pk")[:batch_size]
+                    .order_by("pk")
+                    .first()
                 )
-                if not batch:
-                    return sent
-                delivered = []
-                for row in batch:
-                    try:
-                        send_templated_email(**mail(row), connection=connection)
-                    except Exception:
-                        logger.exception("Bulk mail to %s %s failed", row._meta.label, row.pk)
-                        failed.add(row.pk)
-                    else:
-                        delivered.append(row.pk)
-                pending.model._default_manager.filter(pk__in=delivered).update(
+                if row is None:
+                    break
+                try:
+                    send_templated_email(
+                        **mail(row), connection=connection, key=f"{row._meta.label_lower}:{row.pk}"
+                    )
+                except MailNotSent:
+                    logger.warning("Bulk mail to %s %s not sent", row._meta.label, row.pk)
+                    failed.add(row.pk)
+                    continue
+                pending.model._default_manager.filter(pk=row.pk).update(
                     **{sent_at_field: timezone.now()}
                 )
-                sent += len(delivered)
+                sent += 1
+    if failed:
+        raise MailNotSent(f"{len(failed)} of {sent + len(failed)} not sent; they go next run")
+    return sent
 
 
 def send_templated_email_on_commit(
@@ -205,6 +217,7 @@ def send_templated_email_on_commit(
     )
     (html, _mimetype) = message.alternatives[0]
     subject, body, reply_to = str(message.subject), str(message.body), list(message.reply_to)
+    event = context.get("event")
     encoded = [
         [attachment.filename, base64.b64encode(attachment.content).decode(), attachment.mimetype]
         for attachment in attachments
@@ -217,6 +230,7 @@ def send_templated_email_on_commit(
             html=str(html),
             attachments=encoded,
             reply_to=reply_to,
+            event_id=event.pk if event is not None else None,
         )
     )
 
@@ -230,10 +244,11 @@ def send_rendered_email(
     html: str,
     attachments: list[list[str]],
     reply_to: list[str] | None = None,
+    event_id: int | None = None,
 ) -> None:
     """The worker's half of send_templated_email_on_commit (arguments are JSON: no bytes)."""
     message = EmailMultiAlternatives(subject=subject, body=body, to=[to], reply_to=reply_to)
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:
         message.attach(filename, base64.b64decode(content), mimetype)
-    message.send()
+    deliver_once(message, key=task_mail_key(to), event_id=event_id)

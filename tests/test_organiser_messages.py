@@ -431,7 +431,6 @@ def test_two_workers_at_once_mail_each_recipient_once(on_postgresql, monkeypatch
     for _number in range(12):
         make_registration(event, attendance_mode="online")
     message = make_message(event)
-    monkeypatch.setattr("registrations.tasks.messages.MESSAGE_BATCH_SIZE", 3)
     real_send = emails.send_templated_email
 
     def slow_send(**kwargs):  # both workers are still at work when the other takes a batch

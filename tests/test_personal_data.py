@@ -11,6 +11,7 @@ from registrations.models import (
     ActionLogEntry,
     ExportRecord,
     MeetingRequest,
+    OutgoingMail,
     Registration,
     RegistrationStatus,
     SurveyResponse,
@@ -161,6 +162,24 @@ def test_erasing_deletes_the_mail_kept_for_the_worker(mail_queue, organiser):
 
     assert mail_queue.holding("anna.mueller@example.de") == []
     assert len(mail_queue.holding("jarvenpaa@example.fi")) == 1
+
+
+def test_the_record_of_mail_sent_is_exported_and_erased_with_the_person(
+    organiser, django_capture_on_commit_callbacks
+):
+    survey = make_survey()
+    with django_capture_on_commit_callbacks(execute=True):  # the mail goes out at once here
+        make_response(survey, email="anna.mueller@example.de")
+        make_response(survey, email="jarvenpaa@example.fi")
+
+    exported = person_data_export("anna.mueller@example.de")["mail_sent"]
+    person_erase(email="anna.mueller@example.de", actor=Actor.organiser(organiser))
+
+    assert [row["recipient"] for row in exported] == ["anna.mueller@example.de"]
+    assert [row["status"] for row in exported] == ["sent"]
+    recipients = set(OutgoingMail.objects.values_list("recipient", flat=True))
+    assert "anna.mueller@example.de" not in recipients
+    assert "jarvenpaa@example.fi" in recipients
 
 
 def test_erasing_a_participant_blanks_its_profile_and_meeting_messages(organiser):

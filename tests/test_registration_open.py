@@ -12,12 +12,14 @@ from django_tasks.backends.dummy import DummyBackend
 
 from registrations import prefill
 from registrations.forms.registration import RegistrationForm
+from registrations.mail_delivery import MailNotSent
 from registrations.models import AttendanceMode, Registration, RegistrationSource, SurveyResponse
 from registrations.services.action_log import Actor
 from registrations.services.errors import TransitionRefused
 from registrations.services.registration import registration_close, registration_open
 from registrations.tasks.registration import send_registration_open_notices
 from tests.factories import bot_trap_fields, make_event, make_survey_response
+from tests.helpers.mail_server import refusing_mail_server
 
 pytestmark = pytest.mark.django_db
 
@@ -183,37 +185,26 @@ def test_the_task_sends_nothing_before_the_opening_time_nor_after_a_call_off(org
     assert mail.outbox == []
 
 
-def test_the_worker_sends_in_batches_and_a_failed_address_does_not_stop_the_others(
-    organiser, monkeypatch
-):
-    from registrations import emails
-    from registrations.tasks import registration as tasks_module
-
-    monkeypatch.setattr(tasks_module, "NOTICE_BATCH_SIZE", 2)
+def test_a_refused_address_does_not_stop_the_others_and_waits_for_the_next_run(organiser, settings):
     event = make_event(registration_opens_at=timezone.now())
     responses = [make_survey_response(event) for _ in range(5)]
     broken = responses[2]
-    real_send = emails.send_templated_email
+    server = refusing_mail_server(settings, refused=[broken.email])
 
-    def send_or_fail(*, to, **kwargs):
-        if to == broken.email:
-            raise OSError("mail server said no")
-        real_send(to=to, **kwargs)
-
-    monkeypatch.setattr(emails, "send_templated_email", send_or_fail)
-
-    assert send_registration_open_notices.call(event_id=event.pk) == 4
+    with pytest.raises(MailNotSent, match="1 of 5 not sent"):
+        send_registration_open_notices.call(event_id=event.pk)
 
     assert len(mail.outbox) == 4
     assert SurveyResponse.objects.filter(registration_notice_sent_at__isnull=True).get() == broken
 
+    server.refused = set()
+    assert send_registration_open_notices.call(event_id=event.pk) == 1  # the run again
+    assert [message.to for message in mail.outbox[4:]] == [[broken.email]]
+
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_at_once_send_each_notice_once(on_postgresql, monkeypatch):
-    from registrations.tasks import registration as tasks_module
-
-    monkeypatch.setattr(tasks_module, "NOTICE_BATCH_SIZE", 5)  # so the workers interleave
+def test_two_workers_at_once_send_each_notice_once(on_postgresql):
     event = make_event(registration_opens_at=timezone.now())
     for _ in range(30):
         make_survey_response(event)

@@ -23,7 +23,6 @@ from registrations.models import (
 from registrations.services.action_log import Actor
 from registrations.services.registration import registration_cancel, registration_open
 from registrations.services.reminders import reminders_schedule
-from registrations.tasks import reminders as reminders_module
 from registrations.tasks.reminders import lead_time_in_words, send_reminder
 from tests.factories import (
     event_form_data,
@@ -372,8 +371,7 @@ def test_lead_times_in_words(lead, words):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_at_once_mail_each_person_once_per_reminder(on_postgresql, monkeypatch):
-    monkeypatch.setattr(reminders_module, "REMINDER_BATCH_SIZE", 3)  # so the workers interleave
+def test_two_workers_at_once_mail_each_person_once_per_reminder(on_postgresql):
     event = make_open_event(onsite_capacity=None)
     make_reminders(event)
     people = [register(event, attendance_mode=(ON_SITE, ONLINE)[n % 2]) for n in range(24)]

@@ -7,6 +7,7 @@ from . import (  # noqa: F401
     matchmaking,
     meetings,
     messages,
+    outgoing_mail,
     privacy,
     registrations,
     surveys,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrations', '0007_personal_data'),
+        ('registrations', '0008_outgoing_mail_and_one_spelling_per_address'),
     ]
 
     operations = [

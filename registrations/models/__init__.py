@@ -42,6 +42,7 @@ from .messages import (
     OrganiserMessage,
     ReminderDelivery,
 )
+from .outgoing_mail import OutgoingMail, OutgoingMailStatus, WorkerHeartbeat
 from .privacy import PrivacyNotice
 from .registrations import Registration, RegistrationSource, RegistrationStatus
 from .surveys import InterestSurvey, SurveyResponse
@@ -79,6 +80,8 @@ __all__ = [
     "MessageState",
     "OrganisationType",
     "OrganiserMessage",
+    "OutgoingMail",
+    "OutgoingMailStatus",
     "ParticipantProfile",
     "PrivacyNotice",
     "Registration",
@@ -92,6 +95,7 @@ __all__ = [
     "Session",
     "SessionKind",
     "SurveyResponse",
+    "WorkerHeartbeat",
     "consent_given",
     "invitation_state_expression",
     "privacy_notice_version",

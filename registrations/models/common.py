@@ -1,6 +1,7 @@
 """Choices and field groups shared by surveys, registrations and applications."""
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +10,7 @@ from django_countries.fields import CountryField
 from django_stubs_ext import StrOrPromise
 
 from registrations.cache_use import cache_quietly, cached_or_none
+from registrations.email_addresses import normalise_email
 from registrations.tokens import TOKEN_LENGTH, new_token
 
 from .privacy import PrivacyNotice
@@ -48,12 +50,30 @@ def private_token_field(
     )
 
 
+class NormalisedEmailField(models.EmailField):  # type: ignore[type-arg]
+    """An email address kept in its one spelling (registrations.email_addresses) whoever writes
+    it (a form, a service, the admin, a command), and looked up in that spelling too."""
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return normalise_email(value) if value else value
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        return normalise_email(value) if value else value
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        value = self.to_python(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class ContactDetails(models.Model):
     """Who a person is: the same fields in the survey and the registration."""
 
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
-    email = models.EmailField(_("email"), max_length=254)
+    email = NormalisedEmailField(_("email"), max_length=254)
     organisation = models.CharField(_("organisation"), max_length=200)
     organisation_type = models.CharField(
         _("organisation type"), max_length=32, choices=OrganisationType.choices

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .common import ConsentRecord, EntryLanguage, private_token_field
+from .common import ConsentRecord, EntryLanguage, NormalisedEmailField, private_token_field
 from .events import Event
 from .registrations import Registration
 
@@ -97,7 +97,7 @@ class ExpressionOfInterest(ConsentRecord, EntryLanguage):
     contact_first_name = models.CharField(_("contact first name"), max_length=100)
     contact_last_name = models.CharField(_("contact last name"), max_length=100)
     contact_job_title = models.CharField(_("contact job title"), max_length=150, blank=True)
-    contact_email = models.EmailField(_("contact email"), max_length=254)
+    contact_email = NormalisedEmailField(_("contact email"), max_length=254)
     declarations_confirmed = models.ManyToManyField(
         EligibilityDeclaration,
         verbose_name=_("declarations confirmed"),

@@ -28,6 +28,7 @@ from registrations.models import (
     Invitation,
     MeetingRequest,
     MessageRecipient,
+    OutgoingMail,
     ParticipantProfile,
     Registration,
     RegistrationStatus,
@@ -132,6 +133,7 @@ class PersonRecords:
     meeting_requests: list[MeetingRequest]
     message_recipients: list[MessageRecipient]
     reminders: list[ReminderDelivery] = field(default_factory=list)
+    outgoing_mails: list[OutgoingMail] = field(default_factory=list)
 
     def subjects(self) -> list[models.Model]:
         """The rows the action log can be about."""
@@ -182,12 +184,14 @@ def _person_records(
 
 def records_of(email: str) -> PersonRecords:
     """Everything stored about the person who uses `email` (in any letter case)."""
-    return _person_records(
+    records = _person_records(
         Registration.objects.filter(email__iexact=email),
         SurveyResponse.objects.filter(email__iexact=email),
         ExpressionOfInterest.objects.filter(contact_email__iexact=email),
         recipient_email=email,
     )
+    records.outgoing_mails = list(OutgoingMail.objects.filter(recipient__iexact=email))
+    return records
 
 
 def person_data_export(email: str) -> dict[str, Any]:
@@ -206,6 +210,7 @@ def person_data_export(email: str) -> dict[str, Any]:
             {"subject": row.message.subject, **_record(row)} for row in records.message_recipients
         ],
         "reminders_received": [_record(row) for row in records.reminders],
+        "mail_sent": [_record(row) for row in records.outgoing_mails],
         "action_log": _history(records.subjects()),
     }
 
@@ -250,6 +255,9 @@ def _erase(records: PersonRecords, *, actor: Actor) -> None:
     for recipient in records.message_recipients:
         recipient.email = erased_email(recipient)
         recipient.save(update_fields=["email"])
+    for outgoing in records.outgoing_mails:
+        outgoing.recipient = erased_email(outgoing)
+        outgoing.save(update_fields=["recipient"])
     for subject in records.subjects():
         forget_changes(subject=subject)
         log_action(subject=subject, event=_event_of(subject), action="erased", actor=actor)
@@ -311,6 +319,16 @@ class PurgeCounts:
     entries_anonymised: int
     needs_removed: int
     mail_results_deleted: int
+    mail_records_deleted: int = 0
+
+
+def _mail_records_of_events_ended_before(days: int) -> "models.QuerySet[OutgoingMail]":
+    """The worker's record of the mail about events that ended that long ago, and of mail about
+    no event that was sent that long ago."""
+    ended = _ended_before(days)
+    return OutgoingMail.objects.filter(
+        Q(event__end__lt=ended) | Q(event__isnull=True, first_attempt_at__lt=ended)
+    )
 
 
 def _ended_before(days: int) -> Any:
@@ -367,6 +385,7 @@ def personal_data_purge(*, older_than_days: int, dry_run: bool = False) -> Purge
             entries_anonymised=old_entries.entries(),
             needs_removed=needs_due.count(),
             mail_results_deleted=prune_sent_mail(dry_run=True),
+            mail_records_deleted=_mail_records_of_events_ended_before(older_than_days).count(),
         )
     needs_removed = _remove_sensitive_needs(needs_due)
     _erase(old_entries, actor=PURGE)
@@ -374,4 +393,5 @@ def personal_data_purge(*, older_than_days: int, dry_run: bool = False) -> Purge
         entries_anonymised=old_entries.entries(),
         needs_removed=needs_removed,
         mail_results_deleted=prune_sent_mail(),
+        mail_records_deleted=_mail_records_of_events_ended_before(older_than_days).delete()[0],
     )

@@ -1,1 +1,1 @@
-"""Background tasks (django-tasks, run by `manage.py db_worker`), one module per area."""
+"""Background tasks (django-tasks, run by `manage.py run_worker`), one module per area."""

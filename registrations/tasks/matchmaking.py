@@ -14,8 +14,6 @@ from registrations.models import (
 )
 from registrations.services.action_log import Actor, log_action
 
-OPEN_NOTICE_BATCH_SIZE = 200
-
 DECISION_TEMPLATES = {
     ApplicationStatus.ELIGIBLE: "application_eligible",
     ApplicationStatus.NOT_ELIGIBLE: "application_not_eligible",
@@ -99,7 +97,6 @@ def send_invitation_open_notices(event_id: int) -> int:
             },
             "language": invitation.application.language,
         },
-        batch_size=OPEN_NOTICE_BATCH_SIZE,
     )
     _log_open_notices_sent(event, sent)
     return sent

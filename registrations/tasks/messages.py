@@ -17,8 +17,6 @@ from registrations.models import (
 )
 from registrations.services.action_log import Actor, log_action
 
-MESSAGE_BATCH_SIZE = 200
-
 # What a message's body may name in braces; anything else in braces is refused when it is saved.
 PLACEHOLDERS = ("first_name", "last_name", "organisation")
 PLACEHOLDER_PATTERN = re.compile(r"\{(\w+)\}")
@@ -74,7 +72,6 @@ def send_organiser_message(message_id: int) -> int:
         pending_recipients(message).select_related("registration", "survey_response"),
         sent_at_field="sent_at",
         mail=lambda recipient: organiser_message_mail(message, recipient_person(recipient)),
-        batch_size=MESSAGE_BATCH_SIZE,
     )
     if not pending_recipients(message).exists():
         finished = OrganiserMessage.objects.filter(

@@ -1,7 +1,7 @@
 """Background mail for registration: each person's own mails (confirmation, cancellation,
 promotion), and the "registration is open" notice to survey respondents.
 
-Run by the worker (`manage.py db_worker`, started by `make run`). A scheduled opening enqueues
+Run by the worker (`manage.py run_worker`, started by `make run`). A scheduled opening enqueues
 the task with run_after = the opening time (the django-tasks database backend supports deferred
 tasks), so the notices go out when registration really opens, without a cron job.
 """
@@ -36,8 +36,6 @@ from registrations.models import (
 from registrations.prefill import MAX_AGE, prefill_value
 from registrations.services.action_log import Actor, log_action
 from registrations.tasks.matchmaking import send_invitation_open_notices
-
-NOTICE_BATCH_SIZE = 200
 
 
 def enqueue_registration_email(
@@ -173,7 +171,6 @@ def send_registration_open_notices(event_id: int) -> int:
             },
             "language": response.language,
         },
-        batch_size=NOTICE_BATCH_SIZE,
     )
     _log_notices_sent(event, sent)
     return sent

@@ -32,7 +32,6 @@ from registrations.models import (
 )
 from registrations.services.action_log import Actor, log_action
 
-REMINDER_BATCH_SIZE = 200
 # A mail that goes out later than this share of its lead time after its due time (a worker was
 # down, or the event moved closer) names the time actually left rather than the planned one.
 LATE_SHARE = 0.1
@@ -147,7 +146,6 @@ def send_reminder(reminder_id: int, due_at: str) -> int:
             "context": reminder_context(delivery.registration, event=event, lead=lead),
             "language": delivery.registration.language,
         },
-        batch_size=REMINDER_BATCH_SIZE,
     )
     if sent:
         log_action(

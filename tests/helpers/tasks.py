@@ -23,3 +23,22 @@ def run_queued_on_time(task: Task) -> list:
         with clock_at(result.task.run_after):
             outcomes.append(task.call(*result.args, **result.kwargs))
     return outcomes
+
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def run_mail_worker(worker_id: str = "test-worker") -> None:
+    """The project's worker (registrations.worker) in this process, until no task is ready."""
+    from registrations.worker import LeasedWorker
+
+    LeasedWorker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    ).run()

@@ -33,5 +33,6 @@ class Command(BaseCommand):
             f"{counts.entries_anonymised}\n"
             f"Registrations whose needs {would}removed (events ended over "
             f"{settings.SENSITIVE_NEEDS_RETENTION_DAYS} days ago): {counts.needs_removed}\n"
-            f"Sent mail {would}deleted from the task queue: {counts.mail_results_deleted}"
+            f"Sent mail {would}deleted from the task queue: {counts.mail_results_deleted}\n"
+            f"Records of mail sent {would}deleted (same events): {counts.mail_records_deleted}"
         )
