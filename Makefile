@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run serve test install lint typecheck migrate demo worker clean
+.PHONY: run serve test install lint typecheck messages makemessages migrate demo worker clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,18 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 	$(PY) -m eventsite.local_env
 
-migrate: install
+# The translations: locale/*/LC_MESSAGES/django.po compiled into .mo files (build output,
+# git-ignored); the site, the worker and the tests read those.
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv
+
+# After marking new strings: collect them into the .po files (then translate them there).
+makemessages: install
+	$(PY) manage.py makemessages -l fi -l de -l fr --no-obsolete \
+		--ignore=.venv --ignore=node_modules --ignore=tests --ignore=staticfiles \
+		--ignore=deploy --ignore=bench --ignore=build
+
+migrate: messages
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
@@ -46,7 +57,7 @@ node_modules/.installed: package-lock.json
 	touch $@
 
 # PYTEST_FLAGS: e.g. "-n 2" to spread the suite over two processes (pytest-xdist), as CI does.
-test: install node_modules/.installed
+test: messages node_modules/.installed
 	$(PY) -m pytest $(PYTEST_FLAGS)
 
 lint: install

@@ -28,6 +28,8 @@ from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -57,15 +59,17 @@ def must_set_up_second_factor(user: Any) -> bool:
 
 class OrganiserLoginForm(AdminAuthenticationForm):
     code = forms.CharField(
-        label="Code from your authenticator app",
+        label=gettext_lazy("Code from your authenticator app"),
         required=False,
-        help_text="Only if you have set up two-factor login.",
+        help_text=gettext_lazy("Only if you have set up two-factor login."),
         widget=CODE_WIDGET,
     )
 
     error_messages = {
         **AdminAuthenticationForm.error_messages,
-        "wrong_code": "Enter the current 6-digit code from your authenticator app as well.",
+        "wrong_code": gettext_lazy(
+            "Enter the current 6-digit code from your authenticator app as well."
+        ),
     }
 
     def confirm_login_allowed(self, user: User) -> None:
@@ -85,7 +89,9 @@ class OrganiserLoginForm(AdminAuthenticationForm):
 
 
 class TwoFactorSetupForm(ServiceForm):
-    code = forms.CharField(label="Code from your authenticator app", widget=CODE_WIDGET)
+    code = forms.CharField(
+        label=gettext_lazy("Code from your authenticator app"), widget=CODE_WIDGET
+    )
 
 
 class OrganiserAdminSite(admin.AdminSite):
@@ -129,7 +135,7 @@ class OrganiserAdminSite(admin.AdminSite):
     def two_factor_setup(self, request: HttpRequest) -> HttpResponse:
         """Scan the secret into an app and confirm it with a code (any staff member)."""
         user = cast(User, request.user)  # a staff member (staff_member_required)
-        context = {**self.each_context(request), "title": "Two-factor login"}
+        context = {**self.each_context(request), "title": _("Two-factor login")}
         if has_second_factor(user):
             return TemplateResponse(request, "admin/two_factor_set_up.html", context)
         device = totp_device_to_set_up(user=user)
@@ -146,7 +152,7 @@ class OrganiserAdminSite(admin.AdminSite):
             else:
                 django_otp.login(request, device)
                 messages.success(
-                    request, "Two-factor login is set up: log in with a code from now on."
+                    request, _("Two-factor login is set up: log in with a code from now on.")
                 )
                 return redirect("admin:index")
         context.update(form=form, **authenticator_app_secret(device))
@@ -157,7 +163,7 @@ def authenticator_app_secret(device: TOTPDevice) -> dict[str, str]:
     """The device's secret as a QR code (inline SVG) and as text in groups of four to type."""
     secret = b32encode(device.bin_key).decode()
     qr_svg = segno.make(device.config_url, error="m").svg_inline(
-        scale=5, title="QR code of the secret for your authenticator app"
+        scale=5, title=_("QR code of the secret for your authenticator app")
     )
     return {
         "qr_svg": mark_safe(qr_svg),  # noqa: S308 - drawn by segno from our own secret

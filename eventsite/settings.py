@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session, before CommonMiddleware: the language from the cookie set by the
+    # switcher, else the browser's Accept-Language (URLs carry no language prefix).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -99,6 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -184,7 +188,19 @@ OTP_REQUIRED_FOR_SUPERUSERS = not DEBUG
 OTP_TOTP_ISSUER = "European cluster events"  # the name authenticator apps show
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("fi", "suomi"), ("de", "Deutsch"), ("fr", "français")]
+# Each language named in itself (the switcher shows these names). The chosen one is remembered
+# in Django's language cookie; private links stay the same in every language (README "Languages").
+LANGUAGES = [
+    ("en", "English"),
+    ("fi", "suomi"),
+    ("de", "Deutsch"),
+    ("fr", "français"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own date formats (eventsite/formats/): English reads "10 November 2027, 09:00".
+FORMAT_MODULE_PATH = ["eventsite.formats"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Organisers enter event content per language; English is required and shown where a
 # translation is missing.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
@@ -214,7 +230,8 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background work (bulk mail): django-tasks with its database backend, run by `manage.py run_worker`.
+# Background work (bulk mail): django-tasks with its database backend, run by
+# `manage.py run_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # The worker (`manage.py run_worker`, registrations/worker.py): a task whose worker has sent no
 # heartbeat for TASK_LEASE_SECONDS is taken up by another; a failed task runs again after
@@ -250,6 +267,7 @@ if env.bool("BEHIND_TLS_PROXY", default=True):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 # Both commit the whole domain to HTTPS for a long time: switch off where that is not wanted.
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)

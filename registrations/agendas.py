@@ -7,6 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
@@ -82,7 +83,12 @@ def meeting_cancellation_calendar(
     entry.add("dtstamp", timezone.now())
     entry.add("dtstart", start)
     entry.add("dtend", end)
-    entry.add("summary", f"Cancelled: meeting with {partner}" if partner else "Cancelled meeting")
+    entry.add(
+        "summary",
+        _("Cancelled: meeting with %(partner)s") % {"partner": partner}
+        if partner
+        else _("Cancelled meeting"),
+    )
     entry.add("status", "CANCELLED")
     calendar.add_component(entry)
     return _with_time_zones(calendar)
@@ -109,12 +115,18 @@ def agenda_calendar(profile: ParticipantProfile, items: list[AgendaItem]) -> byt
         entry.add("dtstamp", timezone.now())
         entry.add("dtstart", item.start.astimezone(event.tzinfo))
         entry.add("dtend", item.end.astimezone(event.tzinfo))
-        entry.add("summary", f"Meeting: {item.partner} ({event.title})")
-        entry.add("location", item.room_link or "Online")
+        entry.add(
+            "summary",
+            _("Meeting: %(partner)s (%(title)s)") % {"partner": item.partner, "title": event.title},
+        )
+        entry.add("location", item.room_link or _("Online"))
+        with_whom = _("One-to-one meeting with %(partner)s, %(country)s.") % {
+            "partner": item.partner,
+            "country": item.partner_country,
+        }
         entry.add(
             "description",
-            f"One-to-one meeting with {item.partner}, {item.partner_country}.\n"
-            f"{item.room_link}\n\n{settings.SITE_URL}{profile.private_path()}",
+            f"{with_whom}\n{item.room_link}\n\n{settings.SITE_URL}{profile.private_path()}",
         )
         calendar.add_component(entry)
     return _with_time_zones(calendar)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
@@ -31,9 +32,11 @@ DAY_END = time(17, 0)
 
 def event_location(event: Event) -> str:
     if event.format == EventFormat.ONLINE:
-        return "Online"
+        return _("Online")
     place = venue_of(event)
-    return f"{place} (and online)" if event.format == EventFormat.HYBRID else place
+    if event.format == EventFormat.HYBRID:
+        return _("%(place)s (and online)") % {"place": place}
+    return place
 
 
 def venue_of(event: Event) -> str:
@@ -182,23 +185,24 @@ def registration_calendar(registration: Registration, *, method: str = "PUBLISH"
     sequence = action_log_for(registration).count()
     on_site = registration.attendance_mode == AttendanceMode.ON_SITE
     joining = joining_for(registration)
-    description = f"{event.summary}\n\n{_join_text(event, joining)}Your registration: " + (
-        f"{settings.SITE_URL}{registration.private_path()}"
-    )
+    your_registration = _("Your registration: %(url)s") % {
+        "url": f"{settings.SITE_URL}{registration.private_path()}"
+    }
+    description = f"{event.summary}\n\n{_join_text(event, joining)}{your_registration}"
     for item in items:
         online = item.online_only or not on_site
         entry = _entry(
             item,
             uid=registration_uid(registration, item),
             event=event,
-            location="Online" if online else venue_of(event),
+            location=_("Online") if online else venue_of(event),
             description=description,
             url=joining.join_url if online else "",
         )
         entry.add("sequence", sequence)
         if method == "CANCEL":
             entry.pop("summary")
-            entry.add("summary", f"Cancelled: {item.title}")
+            entry.add("summary", _("Cancelled: %(title)s") % {"title": item.title})
             entry.add("status", "CANCELLED")
         calendar.add_component(entry)
     return _to_bytes(calendar)
@@ -208,8 +212,10 @@ def _join_text(event: Event, joining: Joining) -> str:
     if not joining.join_url:
         return ""
     opens = joining.window.opens.astimezone(event.tzinfo)
-    return (
-        f"Join online through your personal link: {joining.join_url}\n"
-        f"It opens at {opens:%H:%M} on {opens:%A} {opens.day} {opens:%B %Y} "
-        f"({event.timezone} time).\n\n"
-    )
+    link = _("Join online through your personal link: %(url)s") % {"url": joining.join_url}
+    when = _("It opens at %(time)s on %(day)s (%(zone)s time).") % {
+        "time": formats.time_format(opens, "TIME_FORMAT"),
+        "day": formats.date_format(opens, "WEEKDAY_DATE_FORMAT"),
+        "zone": event.timezone,
+    }
+    return f"{link}\n{when}\n\n"

@@ -9,6 +9,7 @@ import io
 
 import segno
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from registrations.emails import Attachment
 from registrations.models import AttendanceMode, Registration, RegistrationStatus
@@ -33,7 +34,7 @@ def shows_checkin_code(registration: Registration) -> bool:
 def checkin_code_svg(registration: Registration) -> SafeString:
     """The QR code as an <svg> element for a page (segno writes only its own markup)."""
     svg = _qr(registration).svg_inline(
-        scale=6, border=4, svgclass="checkin-code", lineclass=None, title="Your check-in code"
+        scale=6, border=4, svgclass="checkin-code", lineclass=None, title=_("Your check-in code")
     )
     # segno writes only its own markup around our token: no user text in it.
     return mark_safe(svg)  # noqa: S308

@@ -1,6 +1,10 @@
 """Email: rendered from a plain-text and an HTML template, sent by the background worker.
 
 Templates live in templates/registrations/email/: NAME_subject.txt, NAME.txt and NAME.html.
+Every mail is rendered in the language of the person it goes to (the `language` stored with
+their survey answer, registration or expression of interest), whatever language the request or
+the worker runs in: render_templated_email takes it and renders inside translation.override.
+
 A service sends one person's email with send_templated_email_on_commit: rendered in the request
 (which has the data at hand), handed to the worker once the transaction has committed, so a slow or
 failing mail server never delays or breaks the person's request, and a rolled-back change sends
@@ -19,7 +23,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import models, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from registrations.cache_use import first_in_interval
@@ -70,8 +74,28 @@ def render_templated_email(
     to: str,
     template: str,
     context: dict,
+    language: str,
     attachments: Iterable[Attachment] = (),
     connection=None,
+) -> EmailMultiAlternatives:
+    """The mail in `language` (its words, dates and times), the language of the person it is for."""
+    with translation.override(language):
+        return _render(
+            to=to,
+            template=template,
+            context=context,
+            attachments=attachments,
+            connection=connection,
+        )
+
+
+def _render(
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    attachments: Iterable[Attachment],
+    connection,
 ) -> EmailMultiAlternatives:
     context = {**context, "site_url": settings.SITE_URL}
     subject = render_to_string(f"registrations/email/{template}_subject.txt", context)
@@ -111,6 +135,7 @@ def send_templated_email(
     to: str,
     template: str,
     context: dict,
+    language: str,
     attachments: Iterable[Attachment] = (),
     connection=None,
     key: str = "",
@@ -119,7 +144,12 @@ def send_templated_email(
     the running task's mail to `to`. Bulk senders pass one open `connection` for a whole run.
     False if it had been sent already; MailNotSent if the server did not take it."""
     message = render_templated_email(
-        to=to, template=template, context=context, attachments=attachments, connection=connection
+        to=to,
+        template=template,
+        context=context,
+        language=language,
+        attachments=attachments,
+        connection=connection,
     )
     event = context.get("event")
     return deliver_once(
@@ -139,8 +169,9 @@ def mail_each_once(
     Each row is taken with SKIP LOCKED (only the row itself, never the rows it joins, so workers
     share the work) and marked sent in the transaction that sent it: a worker killed mid-run loses
     at most the mail in hand, which the next run sends. `mail(row)` gives send_templated_email's
-    to, template and context. A refused address does not stop the others; if any was refused,
-    MailNotSent at the end makes the worker run the task again later for those.
+    to, template, context and language (the row's person's). A refused address does not stop the
+    others; if any was refused, MailNotSent at the end makes the worker run the task again later
+    for those.
     """
     sent, failed = 0, set[int]()
     with get_connection() as connection:
@@ -172,12 +203,17 @@ def mail_each_once(
 
 
 def send_templated_email_on_commit(
-    *, to: str, template: str, context: dict, attachments: Iterable[Attachment] = ()
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    language: str,
+    attachments: Iterable[Attachment] = (),
 ) -> None:
     """Render now; the worker sends it once the surrounding transaction has committed."""
     attachments = list(attachments)
     message = render_templated_email(
-        to=to, template=template, context=context, attachments=attachments
+        to=to, template=template, context=context, language=language, attachments=attachments
     )
     (html, _mimetype) = message.alternatives[0]
     subject, body, reply_to = str(message.subject), str(message.body), list(message.reply_to)

@@ -24,6 +24,7 @@ from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import (
     Aggregate,
     F,
@@ -230,6 +231,11 @@ def consent_columns() -> list[Column]:
     ]
 
 
+def language_column() -> Column:
+    """The language the person used on the form, in which every mail to them goes out."""
+    return Column("Language", "language", _looked_up(dict(settings.LANGUAGES)))
+
+
 # --- Kinds --------------------------------------------------------------------------------
 
 
@@ -258,6 +264,7 @@ def survey_response_columns(queryset: QuerySet) -> list[Column]:
         Column("Submitted at", "created_at", local_iso),
         Column("Registration-open notice sent at", "registration_notice_sent_at", local_iso),
         *consent_columns(),
+        language_column(),
     ]
 
 
@@ -291,6 +298,7 @@ def registration_columns(queryset: QuerySet) -> list[Column]:
         Column("Cancelled at", "cancelled_at", local_iso),
         Column("Last changed at", "updated_at", local_iso),
         *consent_columns(),
+        language_column(),
     ]
 
 
@@ -342,6 +350,7 @@ def application_columns(queryset: QuerySet) -> list[Column]:
         Column("Invitation", invitation_state_expression(), labels_of(InvitationState)),
         Column("Submitted at", "created_at", local_iso),
         *consent_columns(),
+        language_column(),
     ]
 
 

@@ -135,7 +135,7 @@ def test_registration_columns_labels_dates_and_joined_sessions():
         "Organisation type", "Job title", "Country", "Attendance mode", "Status", "Sessions",
         "Accessibility needs", "Dietary needs", "Source", "Registered at",
         "Joined waiting list at", "Cancelled at", "Last changed at", "Privacy notice version",
-        "Consent given at",
+        "Consent given at", "Language",
     ]  # fmt: skip
     assert row["Event"] == "Cluster Forum Łódź"
     assert (row["First name"], row["Last name"]) == ("Jürgen", "Müller")

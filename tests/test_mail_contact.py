@@ -55,7 +55,7 @@ def test_every_mail_template_ends_with_the_contact_and_replies_go_to_it(template
     event = make_event(title="Cluster Forum Łódź", **CONTACT)
 
     message = render_templated_email(
-        to="anna.mueller@example.de", template=template, context={"event": event}
+        to="anna.mueller@example.de", template=template, context={"event": event}, language="en"
     )
 
     assert_carries_the_contact(message, event)
@@ -74,7 +74,9 @@ def test_a_mail_without_an_event_has_no_contact_footer(tmp_path, settings):
     (folder / "plain.txt").write_text("Hello Järvenpää")
     (folder / "plain.html").write_text("<p>Hello</p>")
 
-    message = render_templated_email(to="a@example.org", template="plain", context={})
+    message = render_templated_email(
+        to="a@example.org", template="plain", context={}, language="en"
+    )
 
     assert (message.body, message.reply_to) == ("Hello Järvenpää", [])
 

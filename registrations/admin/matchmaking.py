@@ -145,6 +145,7 @@ class ExpressionOfInterestAdmin(CsvExportAdmin):
         "reviewed_by",
         "reviewed_at",
         "created_at",
+        "language",
     ]
     list_filter = [
         "event",
@@ -154,6 +155,7 @@ class ExpressionOfInterestAdmin(CsvExportAdmin):
         "sectors",
         DeclarationsFilter,
         InvitationStateFilter,
+        "language",
     ]
     search_fields = [
         "legal_name",
@@ -176,6 +178,7 @@ class ExpressionOfInterestAdmin(CsvExportAdmin):
         "consented_at",
         "created_at",
         "updated_at",
+        "language",
     ]
     filter_horizontal = ["sectors", "declarations_confirmed"]
     fieldsets = [
@@ -212,7 +215,7 @@ class ExpressionOfInterestAdmin(CsvExportAdmin):
             _("Declarations and consent"),
             {"fields": ["declarations_confirmed", "consent_version", "consented_at"]},
         ),
-        (None, {"fields": ["created_at", "updated_at"]}),
+        (None, {"fields": ["language", "created_at", "updated_at"]}),
     ]
     actions = [
         "mark_eligible",

@@ -53,6 +53,7 @@ class RegistrationAdmin(PersonalDataActions, CsvExportAdmin):
         "event",
         "created_at",
         "checked_in_at",
+        "language",
     ]
     # The date filter of a nullable field offers "No date" / "Has date": not yet / checked in.
     list_filter = [
@@ -62,6 +63,7 @@ class RegistrationAdmin(PersonalDataActions, CsvExportAdmin):
         ("country", CountriesPresentFilter),
         "organisation_type",
         "checked_in_at",
+        "language",
     ]
     search_fields = ["first_name", "last_name", "email", "organisation"]
     list_select_related = ["event"]
@@ -79,6 +81,7 @@ class RegistrationAdmin(PersonalDataActions, CsvExportAdmin):
         "status",
         "sessions_list",
         "source",
+        "language",
         "consent_version",
         "consented_at",
         "waitlisted_at",
@@ -98,6 +101,7 @@ class RegistrationAdmin(PersonalDataActions, CsvExportAdmin):
             _("Record"),
             {
                 "fields": [
+                    "language",
                     "consent_version",
                     "consented_at",
                     "waitlisted_at",

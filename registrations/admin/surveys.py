@@ -112,6 +112,7 @@ class InterestSurveyAdmin(TranslationAdmin, EventsiteModelAdmin):
 ALWAYS_READ_ONLY = [
     "survey",
     "email",
+    "language",
     "consent_version",
     "consented_at",
     "created_at",
@@ -151,6 +152,7 @@ class SurveyResponseAdmin(PersonalDataActions, CsvExportAdmin):
         "country",
         "event",
         "created_at",
+        "language",
     ]
     list_filter = [
         "survey__event",
@@ -158,6 +160,7 @@ class SurveyResponseAdmin(PersonalDataActions, CsvExportAdmin):
         ("country", CountriesPresentFilter),
         "organisation_type",
         "notify_when_registration_opens",
+        "language",
     ]
     search_fields = ["first_name", "last_name", "email", "organisation"]
     list_select_related = ["survey__event"]
@@ -169,6 +172,7 @@ class SurveyResponseAdmin(PersonalDataActions, CsvExportAdmin):
             _("Record"),
             {
                 "fields": [
+                    "language",
                     "consent_version",
                     "consented_at",
                     "created_at",

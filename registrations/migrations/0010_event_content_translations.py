@@ -32,7 +32,7 @@ def copy_into_english(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrations', '0008_outgoing_mail_and_one_spelling_per_address'),
+        ('registrations', '0009_entry_language'),
     ]
 
     operations = [

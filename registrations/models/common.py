@@ -126,6 +126,18 @@ def consent_given(now: datetime) -> dict[str, object]:
     return {"consent_version": privacy_notice_version(), "consented_at": now}
 
 
+class EntryLanguage(models.Model):
+    """The language a person used on the form (the page's active language when they sent it):
+    every later mail to them is written in it (registrations.emails)."""
+
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+
+    class Meta:
+        abstract = True
+
+
 class ConsentRecord(models.Model):
     """Which version of the privacy notice a person accepted, and when."""
 

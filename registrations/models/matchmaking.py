@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .common import ConsentRecord, NormalisedEmailField, private_token_field
+from .common import ConsentRecord, EntryLanguage, NormalisedEmailField, private_token_field
 from .events import Event
 from .registrations import Registration
 
@@ -77,7 +77,7 @@ class ApplicationStatus(models.TextChoices):
     RESERVE = "reserve", _("Reserve list")
 
 
-class ExpressionOfInterest(ConsentRecord):
+class ExpressionOfInterest(ConsentRecord, EntryLanguage):
     """A cluster organisation's application; one per organisation (email or legal name)."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="applications")

@@ -6,7 +6,13 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .common import AttendanceMode, ConsentRecord, ContactDetails, private_token_field
+from .common import (
+    AttendanceMode,
+    ConsentRecord,
+    ContactDetails,
+    EntryLanguage,
+    private_token_field,
+)
 from .events import Event, Session
 
 
@@ -22,7 +28,7 @@ class RegistrationSource(models.TextChoices):
     INVITATION = "invitation", _("From an invitation")
 
 
-class Registration(ContactDetails, ConsentRecord):
+class Registration(ContactDetails, ConsentRecord, EntryLanguage):
     """One person's place at an event; one per email (case-insensitive) and event.
 
     Status changes only through registrations.services.registration.

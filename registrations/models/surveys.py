@@ -5,7 +5,13 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .common import AttendanceIntent, ConsentRecord, ContactDetails, private_token_field
+from .common import (
+    AttendanceIntent,
+    ConsentRecord,
+    ContactDetails,
+    EntryLanguage,
+    private_token_field,
+)
 from .events import Event
 
 
@@ -26,7 +32,7 @@ class InterestSurvey(models.Model):
         return f"Interest survey: {self.event}"
 
 
-class SurveyResponse(ContactDetails, ConsentRecord):
+class SurveyResponse(ContactDetails, ConsentRecord, EntryLanguage):
     """One person's answer; one per email (case-insensitive) and survey."""
 
     survey = models.ForeignKey(InterestSurvey, on_delete=models.CASCADE, related_name="responses")

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -105,19 +106,26 @@ class DuplicateApplication(AlreadyEntered):
 
     @classmethod
     def emailing(
-        cls, field: str, *, call: ApplicationCall, details: ApplicationDetails
+        cls, field: str, *, call: ApplicationCall, details: ApplicationDetails, language: str
     ) -> "DuplicateApplication":
-        """The refusal that emails the address given in `details` what happened."""
-        return cls(field, email_link_again=lambda: _email_already_received(field, call, details))
+        """The refusal that emails the address given in `details` what happened (in the
+        language of the form just sent)."""
+        return cls(
+            field,
+            email_link_again=lambda: _email_already_received(field, call, details, language),
+        )
 
 
-def _email_already_received(field: str, call: ApplicationCall, details: ApplicationDetails) -> None:
+def _email_already_received(
+    field: str, call: ApplicationCall, details: ApplicationDetails, language: str
+) -> None:
     email_private_link(
         to=details.contact_email,
         token=f"application:{call.event_id}:{details.contact_email.lower()}",
         template="application_already_received",
         # Nothing the sender typed: the mail may reach someone else's inbox.
         context={"event": call.event, "same_contact": field == "contact_email"},
+        language=language,
     )
 
 
@@ -170,9 +178,11 @@ def application_submit(
     call: ApplicationCall,
     details: ApplicationDetails,
     actor: Actor,
+    language: str = settings.LANGUAGE_CODE,
     now: datetime | None = None,
 ) -> ExpressionOfInterest:
-    """Store an expression of interest and email the contact person a confirmation.
+    """Store an expression of interest and email the contact person a confirmation (in
+    `language`, the form's, as every later mail about it).
 
     A repeat (the same contact email or legal name) is refused with DuplicateApplication, and
     the address given is emailed that the organisation has applied already.
@@ -182,17 +192,20 @@ def application_submit(
         raise ServiceError(_("The call for expressions of interest is closed."))
     InvalidInput.raise_if_any(_eligibility_errors(call, details))
     if field := _duplicate_field(call, details):
-        raise DuplicateApplication.emailing(field, call=call, details=details)
+        raise DuplicateApplication.emailing(field, call=call, details=details, language=language)
     try:
         with transaction.atomic():  # a savepoint: a race lost to a twin request is answered too
             application = ExpressionOfInterest.objects.create(
                 event_id=call.event_id,
                 **{name: getattr(details, name) for name in _APPLICATION_COLUMNS},
+                language=language,
                 **consent_given(now),
             )
     except IntegrityError as race:  # a twin request committed between the check and the insert
         field = _duplicate_field(call, details) or "contact_email"
-        raise DuplicateApplication.emailing(field, call=call, details=details) from race
+        raise DuplicateApplication.emailing(
+            field, call=call, details=details, language=language
+        ) from race
     application.sectors.set(details.sectors)
     application.declarations_confirmed.set(details.declarations)
     log_action(subject=application, event=call.event, action="submitted", actor=actor)
@@ -200,6 +213,7 @@ def application_submit(
         to=application.contact_email,
         template="application_received",
         context={"application": application, "event": call.event},
+        language=application.language,
     )
     return application
 
@@ -457,6 +471,7 @@ def invitation_accept(
     invitation: Invitation,
     details: RegistrantDetails,
     actor: Actor,
+    language: str = settings.LANGUAGE_CODE,
     now: datetime | None = None,
 ) -> Registration:
     """Register the invited organisation's contact person with a single-use link.
@@ -476,6 +491,7 @@ def invitation_accept(
         details=replace(details, email=application.contact_email),
         actor=actor,
         source=RegistrationSource.INVITATION,
+        language=language,
         now=now,
     )
     before = snapshot(invitation, ["used_at"])

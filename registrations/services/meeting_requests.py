@@ -17,7 +17,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -481,9 +481,10 @@ def meeting_cancel(
     other = request.receiver if by.pk == request.sender_id else request.sender
     attachments = []
     if slot is not None:  # an entry of its agenda's calendar file: this one removes it
-        calendar = meeting_cancellation_calendar(
-            other, meeting_id=meeting_id, start=slot.start, end=slot.end, partner=_name(by)
-        )
+        with translation.override(other.registration.language):  # as its mail's words
+            calendar = meeting_cancellation_calendar(
+                other, meeting_id=meeting_id, start=slot.start, end=slot.end, partner=_name(by)
+            )
         attachments.append(Attachment("cancelled-meeting.ics", calendar, "text/calendar"))
     _mail(request, to=other, template="meeting_cancelled", attachments=attachments, slot=slot)
     return request
@@ -556,5 +557,6 @@ def _mail(
             "manage_url": absolute_url(sides.you.private_path()),
             **context,
         },
+        language=registration.language,
         attachments=attachments,
     )

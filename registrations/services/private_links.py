@@ -36,7 +36,9 @@ def emails_private_link_again(service: Callable[Params, Result]) -> Callable[Par
     return run
 
 
-def email_private_link(*, to: str, token: str, template: str, context: dict[str, object]) -> None:
+def email_private_link(
+    *, to: str, token: str, template: str, context: dict[str, object], language: str
+) -> None:
     """The "here is your link again" mail, at most once per interval per link (no flooding)."""
     if link_again_allowed(token):
-        send_templated_email_on_commit(to=to, template=template, context=context)
+        send_templated_email_on_commit(to=to, template=template, context=context, language=language)

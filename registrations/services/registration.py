@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -247,16 +248,20 @@ def registration_create(
     details: RegistrantDetails,
     actor: Actor,
     source: str = RegistrationSource.DIRECT,
+    language: str = settings.LANGUAGE_CODE,
     now: datetime | None = None,
 ) -> Registration:
     """Register one person: confirmed while places are left, else on the waiting list if asked.
+    `language` is the form's: every mail to the person is in it.
 
     An address already registered is refused with AlreadyRegistered, and its private link is
     emailed again. Someone who cancelled may register again (the constraint keeps one row per
     email): their cancelled row is taken up again with the new answers, fresh consent and a fresh
     place in the seat and waiting-list order, and keeps its token, so their link still works.
     """
-    return register(event=event, details=details, actor=actor, source=source, now=now)
+    return register(
+        event=event, details=details, actor=actor, source=source, language=language, now=now
+    )
 
 
 def register(
@@ -265,6 +270,7 @@ def register(
     details: RegistrantDetails,
     actor: Actor,
     source: str,
+    language: str = settings.LANGUAGE_CODE,
     now: datetime | None = None,
 ) -> Registration:
     """registration_create's work, for services that register inside their own transaction."""
@@ -293,6 +299,7 @@ def register(
         "accessibility_needs": _onsite_needs(details.attendance_mode, details.accessibility_needs),
         "dietary_needs": _onsite_needs(details.attendance_mode, details.dietary_needs),
         "source": source,
+        "language": language,
         "waitlisted_at": None,
         "cancelled_at": None,
         **consent_given(now),
@@ -414,6 +421,7 @@ def _email_link_again(*, event: Event, email: str) -> None:
                 "event": event,
                 "manage_url": absolute_url(registration.private_path()),
             },
+            language=registration.language,
         )
 
 

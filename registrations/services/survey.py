@@ -7,6 +7,7 @@ with AlreadyAnswered and the existing private link is emailed again, never a sec
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -99,9 +100,11 @@ def survey_response_submit(
     email: str,
     answer: SurveyAnswer,
     actor: Actor,
+    language: str = settings.LANGUAGE_CODE,
     now: datetime | None = None,
 ) -> SurveyResponse:
-    """Store a new answer and email its private link.
+    """Store a new answer and email its private link (in `language`, the form's, as every later
+    mail to this person).
 
     If this email (any case) has answered already, nothing is stored or changed: AlreadyAnswered
     is raised and the private link is emailed again.
@@ -115,7 +118,7 @@ def survey_response_submit(
         raise AlreadyAnswered(survey=survey, email=email)
     try:
         response = SurveyResponse.objects.create(
-            survey=survey, email=email, **consent_given(now), **asdict(answer)
+            survey=survey, email=email, language=language, **consent_given(now), **asdict(answer)
         )
     except IntegrityError as race:  # a twin request committed first; this one rolls back
         raise AlreadyAnswered(survey=survey, email=email) from race
@@ -136,6 +139,7 @@ def _email_link_again(*, survey: InterestSurvey, email: str) -> None:
             token=response.token,
             template="survey_link_again",
             context=_link_context(response),
+            language=response.language,
         )
 
 
@@ -154,7 +158,10 @@ def _link_context(response: SurveyResponse) -> dict[str, object]:
 
 def _email_link(response: SurveyResponse, *, template: str) -> None:
     send_templated_email_on_commit(
-        to=response.email, template=template, context=_link_context(response)
+        to=response.email,
+        template=template,
+        context=_link_context(response),
+        language=response.language,
     )
 
 

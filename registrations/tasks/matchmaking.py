@@ -34,6 +34,7 @@ def application_decision_email_send(application_id: int, status: str) -> None:
         to=application.contact_email,
         template=DECISION_TEMPLATES[ApplicationStatus(status)],
         context={"application": application, "event": application.event},
+        language=application.language,
     )
 
 
@@ -58,6 +59,7 @@ def invitation_email_send(invitation_id: int, reminder: bool) -> None:
             "reminder": reminder,
             "invitation_url": absolute_url(invitation.link_path()),
         },
+        language=application.language,
     )
 
 
@@ -93,6 +95,7 @@ def send_invitation_open_notices(event_id: int) -> int:
                 "event": event,
                 "invitation_url": absolute_url(invitation.link_path()),
             },
+            "language": invitation.application.language,
         },
     )
     _log_open_notices_sent(event, sent)

@@ -1,5 +1,6 @@
 """Background work of the meetings: building the schedule, mailing each participant its agenda."""
 
+from django.utils import translation
 from django_tasks import task
 
 from registrations.agendas import agenda_calendar, agenda_of, meeting_cancellation_calendar
@@ -48,35 +49,48 @@ def send_agendas(
     sent = 0
     slots = {slot.pk: slot for slot in MeetingSlot.objects.filter(event_id=event_id)}
     for profile in profiles:
-        items = agenda_of(profile)
-        registration = profile.registration
-        attachments = []
-        if items:
-            calendar = agenda_calendar(profile, items)
-            attachments.append(
-                Attachment(f"{rules.event.slug}-meetings.ics", calendar, "text/calendar")
-            )
-        for profile_id, meeting_id, slot_id in taken_off or []:
-            if profile_id == profile.pk and slot_id in slots:
-                slot = slots[slot_id]
-                calendar = meeting_cancellation_calendar(
-                    profile, meeting_id=meeting_id, start=slot.start, end=slot.end, partner=""
-                )
-                attachments.append(
-                    Attachment(f"cancelled-meeting-{meeting_id}.ics", calendar, "text/calendar")
-                )
-        send_templated_email(
-            to=registration.email,
-            template="meeting_agenda",
-            context={
-                "registration": registration,
-                "event": rules.event,
-                "items": items,
-                "update": profile_ids is not None,
-                "final": rules.schedule_state == "final",
-                "manage_url": absolute_url(profile.private_path()),
-            },
-            attachments=attachments,
-        )
+        with translation.override(profile.registration.language):  # the calendar files' words
+            _send_agenda(rules, profile, slots, update=profile_ids is not None, taken_off=taken_off)
         sent += 1
     return sent
+
+
+def _send_agenda(
+    rules: MeetingRules,
+    profile: ParticipantProfile,
+    slots: dict[int, MeetingSlot],
+    *,
+    update: bool,
+    taken_off: list[list[int]] | None,
+) -> None:
+    items = agenda_of(profile)
+    registration = profile.registration
+    attachments = []
+    if items:
+        calendar = agenda_calendar(profile, items)
+        attachments.append(
+            Attachment(f"{rules.event.slug}-meetings.ics", calendar, "text/calendar")
+        )
+    for profile_id, meeting_id, slot_id in taken_off or []:
+        if profile_id == profile.pk and slot_id in slots:
+            slot = slots[slot_id]
+            calendar = meeting_cancellation_calendar(
+                profile, meeting_id=meeting_id, start=slot.start, end=slot.end, partner=""
+            )
+            attachments.append(
+                Attachment(f"cancelled-meeting-{meeting_id}.ics", calendar, "text/calendar")
+            )
+    send_templated_email(
+        to=registration.email,
+        template="meeting_agenda",
+        context={
+            "registration": registration,
+            "event": rules.event,
+            "items": items,
+            "update": update,
+            "final": rules.schedule_state == "final",
+            "manage_url": absolute_url(profile.private_path()),
+        },
+        language=registration.language,
+        attachments=attachments,
+    )

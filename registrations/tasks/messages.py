@@ -48,6 +48,7 @@ def organiser_message_mail(
             "is_registration": isinstance(person, Registration),
             "private_url": absolute_url(person.private_path()),
         },
+        "language": person.language,
     }
 
 

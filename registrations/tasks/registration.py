@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from registrations.calendar import registration_calendar
@@ -69,22 +69,25 @@ def send_registration_email(
         return
     event = registration.event
     checkin_code = template in CHECKIN_CODE_MAILS and shows_checkin_code(registration)
-    send_templated_email(
-        to=registration.email,
-        template=template,
-        context={
-            "registration": registration,
-            "event": event,
-            "manage_url": absolute_url(registration.private_path()),
-            "joining": joining_for(registration),
-            "previous_mode": AttendanceMode(previous_mode).label if previous_mode else "",
-            "checkin_code_cid": MAIL_IMAGE_CONTENT_ID if checkin_code else "",
-        },
-        attachments=[
-            *_calendar_attachments(registration, template),
-            *([checkin_code_mail_image(registration)] if checkin_code else []),
-        ],
-    )
+    # The calendar file's words too are in the person's language, as the mail is.
+    with translation.override(registration.language):
+        send_templated_email(
+            to=registration.email,
+            template=template,
+            context={
+                "registration": registration,
+                "event": event,
+                "manage_url": absolute_url(registration.private_path()),
+                "joining": joining_for(registration),
+                "previous_mode": AttendanceMode(previous_mode).label if previous_mode else "",
+                "checkin_code_cid": MAIL_IMAGE_CONTENT_ID if checkin_code else "",
+            },
+            language=registration.language,
+            attachments=[
+                *_calendar_attachments(registration, template),
+                *([checkin_code_mail_image(registration)] if checkin_code else []),
+            ],
+        )
 
 
 # The mails that give a confirmed on-site attendee a place at the venue carry the QR code.
@@ -166,6 +169,7 @@ def send_registration_open_notices(event_id: int) -> int:
                 "link_valid_days": MAX_AGE.days,
                 "register_url": f"{register_url}?from={prefill_value(response, event)}",
             },
+            "language": response.language,
         },
     )
     _log_notices_sent(event, sent)

@@ -15,6 +15,7 @@ moves.
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
@@ -80,10 +81,14 @@ def _should_send(reminder: EventReminder, due_at: str, now: datetime) -> bool:
     )
 
 
-def _lead_time(reminder: EventReminder, now: datetime) -> str:
+# In words only when a mail is rendered, in its reader's language (emails.render_templated_email).
+lazy_lead_time_in_words = lazy(lead_time_in_words, str)
+
+
+def _lead(reminder: EventReminder, now: datetime) -> timedelta:
     left = reminder.event.start - now
     late = now - reminder.due_at() > reminder.send_before * LATE_SHARE
-    return lead_time_in_words(left if late else reminder.send_before)
+    return left if late else reminder.send_before
 
 
 def _pending_deliveries(reminder: EventReminder):
@@ -96,14 +101,14 @@ def _pending_deliveries(reminder: EventReminder):
 
 
 def reminder_context(
-    registration: Registration, *, event: Event, lead_time: str
+    registration: Registration, *, event: Event, lead: timedelta
 ) -> dict[str, object]:
     """What the reminder mail shows one person: their mode's part, never the online address
     itself (the personal join link leads there, and only in time)."""
     return {
         "registration": registration,
         "event": event,
-        "lead_time": lead_time,
+        "lead_time": lazy_lead_time_in_words(lead),
         "on_site": registration.attendance_mode == AttendanceMode.ON_SITE,
         "joining": joining_for(registration),
         "manage_url": absolute_url(registration.private_path()),
@@ -131,14 +136,15 @@ def send_reminder(reminder_id: int, due_at: str) -> int:
         [ReminderDelivery(reminder=reminder, registration_id=pk) for pk in confirmed_in_time],
         ignore_conflicts=True,
     )
-    lead_time = _lead_time(reminder, now)
+    lead = _lead(reminder, now)
     sent = mail_each_once(
         _pending_deliveries(reminder),
         sent_at_field="sent_at",
         mail=lambda delivery: {
             "to": delivery.registration.email,
             "template": "reminder",
-            "context": reminder_context(delivery.registration, event=event, lead_time=lead_time),
+            "context": reminder_context(delivery.registration, event=event, lead=lead),
+            "language": delivery.registration.language,
         },
     )
     if sent:

@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from registrations import selectors
 from registrations.forms.matchmaking import ExpressionOfInterestForm, initial_from_application
@@ -28,7 +28,12 @@ def application_create(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("registrations:application_thanks", slug=slug)
     if request.method == "POST" and form.is_valid():
         try:
-            application_submit(call=call, details=form.details(), actor=Actor.person())
+            application_submit(
+                call=call,
+                details=form.details(),
+                actor=Actor.person(),
+                language=translation.get_language(),
+            )
         except DuplicateApplication:  # the service has emailed the address given: same page
             return redirect("registrations:application_thanks", slug=slug)
         except ServiceError as error:
@@ -78,7 +83,10 @@ def invitation_register(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:  # the email is always the invited address, whatever was posted
             registration = invitation_accept(
-                invitation=invitation, details=form.details(), actor=Actor.person()
+                invitation=invitation,
+                details=form.details(),
+                actor=Actor.person(),
+                language=translation.get_language(),
             )
         except InvitationUnusable as refusal:  # used or withdrawn a moment ago
             return _unusable(request, context, refusal)

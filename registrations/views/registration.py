@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -68,7 +68,11 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             registration_create(
-                event=event, details=form.details(), source=source, actor=Actor.person()
+                event=event,
+                details=form.details(),
+                source=source,
+                actor=Actor.person(),
+                language=translation.get_language(),
             )
         except AlreadyRegistered:  # the service has emailed the address its link: same page
             return redirect("registrations:registration_sent", slug=slug)

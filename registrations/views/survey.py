@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from registrations import selectors
@@ -41,6 +42,7 @@ def survey_form(request: HttpRequest, slug: str) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 answer=form.answer(),
                 actor=Actor.person(),
+                language=translation.get_language(),
             )
         except AlreadyAnswered:  # the service has emailed the address its link: same page
             return redirect("registrations:survey_thanks", slug=slug)

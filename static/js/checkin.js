@@ -16,6 +16,8 @@
   var context = canvas.getContext("2d", { willReadFrequently: true });
   var STYLES = { "checked-in": "alert-success", already: "alert-warning", refused: "alert-danger" };
   var SAME_CODE_PAUSE_MS = 4000;
+  // The page's words (translated by the template), with {status} or {error} to fill in.
+  var words = scanner.dataset;
   var lastCode = "";
   var lastCodeAt = 0;
   var busy = false;
@@ -45,7 +47,7 @@
     })
       .then(function (response) {
         if (!response.ok) {
-          throw new Error("The server answered " + response.status + ".");
+          throw new Error(words.serverAnswered.replace("{status}", response.status));
         }
         return response.json();
       })
@@ -54,7 +56,7 @@
         updateCounts(answer);
       })
       .catch(function (error) {
-        show("refused", "Not sent: " + error.message + " Try again, or search by name.");
+        show("refused", words.notSent.replace("{error}", error.message));
       })
       .finally(function () {
         busy = false;
@@ -95,7 +97,7 @@
       })
       .catch(function (error) {
         startButton.disabled = false;
-        show("refused", "The camera could not be opened (" + error.name + "). Search by name instead.");
+        show("refused", words.cameraFailed.replace("{error}", error.name));
       });
   });
 })();
