@@ -4,9 +4,10 @@ from tests.helpers."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from registrations.models import Invitation
 from registrations.services.action_log import Actor
@@ -32,6 +33,16 @@ def admin_client_for(client, organiser):
 def on_postgresql(db):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://...")
+
+
+@pytest.fixture(autouse=True)
+def english_to_begin_with():
+    """Each test starts in English: a request in another language leaves that language active
+    in the thread (as a web process's next request would reset it), and objects made then would
+    hold their text in that language's columns (django-modeltranslation)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -188,8 +188,8 @@ def test_the_mail_to_a_person_names_the_event_in_the_active_language(
 ):
     event = event_with_german()
 
-    with translation.override("de"), django_capture_on_commit_callbacks(execute=True):
-        register(event, email="anna.mueller@example.de")
+    with django_capture_on_commit_callbacks(execute=True):
+        register(event, email="anna.mueller@example.de", language="de")
 
     (message,) = mail.outbox
     assert "Europäische Clusterkonferenz Łódź" in message.subject

@@ -221,7 +221,7 @@ def test_switching_to_online_says_what_changed_under_its_own_subject(
     link, opening = join_link_and_opening(registration)
     for part in parts(message):
         assert "Dear Jürgen Müller," in part
-        assert "our attendance mode is changed: on site → online." in part
+        assert "our attendance mode is changed: On site → Online." in part
         assert "You now attend online. Your seat at the venue is freed for someone else." in part
         assert link in part and opening in part
         assert "on_site" not in part
@@ -243,7 +243,7 @@ def test_switching_to_on_site_names_the_venue(django_capture_on_commit_callbacks
     (message,) = mail.outbox
     assert message.subject == "Attendance mode changed: European Cluster Conference Berlin"
     for part in parts(message):
-        assert "our attendance mode is changed: online → on site." in part
+        assert "our attendance mode is changed: Online → On site." in part
         assert f"You now attend on site, at {VENUE}." in part
         assert JOINING not in part and registration.join_token not in part
         assert "DG GROW, ECCP" in part

@@ -327,7 +327,7 @@ def test_switching_to_full_on_site_on_the_private_page_says_so(client, full_even
     page = response.content.decode()
     assert response.status_code == 200
     assert "All on-site seats are taken." in page
-    assert "Switch to on site (no places left)" in page
+    assert "Switch to: On site (no places left)" in page
     assert "waiting list" not in page.split('id="mode-heading"')[1].split("</section>")[0]
 
 

@@ -102,11 +102,9 @@ class SeatsTaken(ServiceError):
         ]
         if not other:
             return cls(attendance_mode, _("You can join the waiting list."))
-        return cls(
-            attendance_mode,
-            _("Join the waiting list or attend %(mode)s.")
-            % {"mode": AttendanceMode(other[0]).label.lower()},
-        )
+        if other[0] == AttendanceMode.ON_SITE:
+            return cls(attendance_mode, _("Join the waiting list or attend on site."))
+        return cls(attendance_mode, _("Join the waiting list or attend online."))
 
 
 def lock_event(event_id: int) -> Event:

@@ -62,7 +62,7 @@ def test_open_register_private_link_switch_mode_cancel(page, django_user_model):
     expect(page).to_have_url(re.compile(f"/registration/{registration.token}/$"))
     expect(page.get_by_text("Jukka Järvenpää")).to_be_visible()
     expect(page.get_by_text("Matchmaking session 1").first).to_be_visible()
-    page.get_by_role("button", name=re.compile("Switch to online")).click()
+    page.get_by_role("button", name=re.compile("Switch to: Online")).click()
     expect(page.get_by_text("Your attendance mode is changed.")).to_be_visible()
     registration.refresh_from_db()
     assert registration.attendance_mode == "online"

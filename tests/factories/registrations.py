@@ -16,10 +16,11 @@ def registrant(*, attendance_mode: str = AttendanceMode.ON_SITE, **fields) -> Re
     return RegistrantDetails(**person(**fields), attendance_mode=attendance_mode, **choices)
 
 
-def register(event, *, actor: Actor | None = None, **fields) -> Registration:
-    """Register a new person through registration_create (by the person, unless `actor`)."""
+def register(event, *, actor: Actor | None = None, language: str = "en", **fields) -> Registration:
+    """Register a new person through registration_create (by the person, unless `actor`), with
+    the form in `language`."""
     return registration_create(
-        event=event, details=registrant(**fields), actor=actor or Actor.person()
+        event=event, details=registrant(**fields), actor=actor or Actor.person(), language=language
     )
 
 
