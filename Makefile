@@ -21,6 +21,8 @@ install: $(VENV)/.installed
 # The translations: locale/*/LC_MESSAGES/django.po compiled into .mo files (build output,
 # git-ignored); the site, the worker and the tests read those.
 messages: install
+	@command -v msgfmt >/dev/null || { echo "Installing Debian's gettext (msgfmt)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 	$(PY) manage.py compilemessages --ignore=.venv
 
 # After marking new strings: collect them into the .po files (then translate them there).

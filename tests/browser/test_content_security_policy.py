@@ -85,7 +85,7 @@ def test_the_admin_works_under_the_policy(watched_page, django_user_model):
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
 
     visit(page, "/admin/registrations/event/add/")
-    page.get_by_label("Title [en]", exact=True).press_sequentially("Cluster Days Łódź")
+    page.get_by_label(re.compile(r"^Title \[en\]")).press_sequentially("Cluster Days Łódź")
     expect(page.get_by_label("Slug")).to_have_value(re.compile("^cluster-days-lod"))  # its JS ran
 
     visit(page, f"/admin/registrations/event/{event.pk}/change/")
