@@ -59,6 +59,7 @@ class InterestSurveyAdmin(TranslationAdmin, EventsiteModelAdmin):
     list_display = ["event", "is_open", "response_count"]
     list_filter = ["is_open"]
     list_select_related = ["event"]
+    ordering = ["-event__start", "pk"]  # the latest event first (and a stable order to page)
     search_fields = in_every_language("event__title")
     fieldsets = [
         (None, {"fields": ["event", in_english("intro"), "is_open", "answers"]}),
