@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RegistrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "registrations"
-    verbose_name = "Events and registrations"
+    verbose_name = _("Events and registrations")
 
     def ready(self) -> None:
         from django_tasks.signals import task_finished, task_started

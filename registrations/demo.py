@@ -171,7 +171,6 @@ def demo_data_load(
         ).exists()
         for name in SECTORS:
             Sector.objects.get_or_create(name=name)
-        _demo_teams(conference, matchmaking)
         timeline = _Timeline.for_event(matchmaking, now=now)
         if sample:
             first_sample = first_sample or not past_edition_loaded()
@@ -179,6 +178,7 @@ def demo_data_load(
             past_edition_load(year=year - 1, build_event=_event)
         else:
             _slots_follow_their_sessions(matchmaking)  # a sample loaded before moves along
+        _demo_teams(conference, matchmaking)  # after last year's conference is there
     if sample:
         # The schedule after the commit: the build request's job reaches the worker's queue
         # only then, and the demo takes that job over (see _take_over_build).

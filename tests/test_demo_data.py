@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from registrations.demo import (
     CONFERENCE_SLUG,
+    DEMO_TEAMS,
     MATCHMAKING_SLUG,
     NOT_ELIGIBLE_REASON,
     SAMPLE_PARTICIPANTS,
@@ -73,6 +74,9 @@ def snapshot():
 
 def test_loading_twice_gives_the_same_rows():
     load()
+    past = Event.objects.get(slug=PAST_EDITION_SLUG)
+    # the conference's team runs last year's edition too, from the first load (its report)
+    assert past.team_roles.get().team.name == DEMO_TEAMS["conference"]
     first = snapshot()
     load()
 

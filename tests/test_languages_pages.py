@@ -203,3 +203,15 @@ def test_the_check_sees_a_translated_message_go_and_an_untranslated_one_stay(
     assert translated.rstrip(".") not in after
     # not translated in this catalogue
     assert "Registration for European cluster-policy events" in after
+
+
+def test_the_consent_label_of_every_form_is_in_the_page_s_language(client):
+    event = make_open_event(title="Cluster Days Łódź", registration_opens_at=None)
+    make_survey(event)
+
+    page = client.get(
+        reverse("registrations:survey", kwargs={"slug": event.slug}), HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+
+    assert "Datenschutzhinweis</a> (Version" in page
+    assert "I agree" not in page

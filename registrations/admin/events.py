@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -624,7 +625,7 @@ class EventAdmin(TranslationAdmin, EventsiteModelAdmin):
 
 
 def _in_event_zone(event: Event, when) -> str:
-    return timezone.localtime(when, event.tzinfo).strftime("%d %b %Y %H:%M")
+    return date_format(timezone.localtime(when, event.tzinfo), "d M Y H:i")
 
 
 def _close_message(event: Event) -> str:

@@ -14,6 +14,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Model
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -226,8 +227,8 @@ class MeetingRulesAdmin(ServiceFormAdmin):
             (
                 (
                     session.title,
-                    f"{session.start.astimezone(local):%d %b %H:%M}",
-                    f"{session.end.astimezone(local):%H:%M}",
+                    date_format(session.start.astimezone(local), "d M H:i"),
+                    date_format(session.end.astimezone(local), "H:i"),
                     session.slots,
                 )
                 for session in sessions
@@ -264,7 +265,7 @@ class MeetingRulesAdmin(ServiceFormAdmin):
 class MatchmakingSessionField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Session) -> str:
         local = obj.event.tzinfo
-        return f"{obj.event} — {obj.title}, {obj.start.astimezone(local):%d %b %Y %H:%M}"
+        return f"{obj.event} — {obj.title}, {date_format(obj.start.astimezone(local), 'd M Y H:i')}"
 
 
 class MeetingSlotAddForm(ServiceAdminForm):

@@ -13,7 +13,7 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import lazy
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_stubs_ext import StrOrPromise
@@ -83,10 +83,12 @@ class MultiLineField(forms.CharField):
 
 def _consent_label() -> SafeString:
     return format_html(
-        'I agree that my data is processed as described in the <a href="{}">privacy '
-        "notice</a> (version {}).",
-        reverse("registrations:privacy"),
-        privacy_notice_version(),
+        gettext(
+            'I agree that my data is processed as described in the <a href="{url}">privacy '
+            "notice</a> (version {version})."
+        ),
+        url=reverse("registrations:privacy"),
+        version=privacy_notice_version(),
     )
 
 

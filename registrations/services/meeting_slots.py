@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -81,13 +82,15 @@ def agendas_changed(
 
 
 def _slot_words(slot: MeetingSlot) -> str:
-    """A slot as people read it: "10 Jun 10:00-10:20" in the event's time zone."""
+    """A slot as people read it: "10 Jun 10:00-10:20" in the event's time zone (the month
+    in the reader's language)."""
     local = slot.event.tzinfo
-    return f"{slot.start.astimezone(local):%d %b %H:%M}-{slot.end.astimezone(local):%H:%M}"
+    start, end = slot.start.astimezone(local), slot.end.astimezone(local)
+    return f"{date_format(start, 'd M H:i')}-{date_format(end, 'H:i')}"
 
 
 def _time_words(event: Event, moment: datetime) -> str:
-    return f"{moment.astimezone(event.tzinfo):%d %b %Y %H:%M}"
+    return date_format(moment.astimezone(event.tzinfo), "d M Y H:i")
 
 
 def _overlapping(event: Event, start: datetime, end: datetime) -> list[MeetingSlot]:
