@@ -21,7 +21,8 @@ def outgoing_mail_retry(*, mails: "QuerySet[OutgoingMail]", actor: Actor) -> int
     DBTaskResult.objects.filter(pk__in=retried_tasks).update(
         status="READY", run_after=timezone.now(), finished_at=None
     )
-    retried = [mail for mail in not_sent if mail.task_result_id in {str(t) for t in retried_tasks}]
+    retried_ids = {str(task_id) for task_id in retried_tasks}
+    retried = [mail for mail in not_sent if mail.task_result_id in retried_ids]
     OutgoingMail.objects.filter(pk__in=[mail.pk for mail in retried]).update(
         status=OutgoingMailStatus.RETRYING
     )
