@@ -292,11 +292,6 @@ def events_where(user: User | AnonymousUser, *capabilities: str) -> QuerySet[Eve
     )
 
 
-def events_visible_to(user: User | AnonymousUser) -> QuerySet[Event]:
-    """The events a user may see anything of, in any role."""
-    return events_where(user, *Capability.ALL)
-
-
 def teams_of(user: User | AnonymousUser) -> QuerySet[OrganiserTeam]:
     if not user.is_authenticated:
         return OrganiserTeam.objects.none()

@@ -216,6 +216,16 @@ def test_staff_with_only_the_permission_find_by_name_and_check_in(desk, event, a
     assert "1</strong> checked in of <span data-expected>2</span>" in content
 
 
+@pytest.mark.parametrize("garbage", ["²", "9" * 5000, "-1", "12abc", "99999999999999999999"])
+def test_a_garbled_registration_number_is_refused_with_the_desk_page(desk, event, aino, garbage):
+    response = desk.post(check_in_url(event), {"registration": garbage}, follow=True)
+
+    assert response.status_code == 200
+    assert "alert-success" not in response.content.decode()
+    aino.refresh_from_db()
+    assert aino.checked_in_at is None
+
+
 def test_the_check_in_post_needs_the_csrf_token(event, aino):
     from django.test import Client
 

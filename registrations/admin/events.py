@@ -240,19 +240,25 @@ class EventAdmin(TranslationAdmin, EventsiteModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         """Superusers, and members of a team (the team manages what they create)."""
-        user = request.user
-        return user.is_superuser or (user.is_staff and selectors.teams_of(user).exists())
+        return self.has_module_permission(request)
 
     def has_move_team_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
 
-    def teams_to_choose(self, request: HttpRequest):
+    def teams_to_choose(self, request: HttpRequest) -> list[OrganiserTeam]:
         """The teams an event added here may go to: all for a superuser (who may leave it to
-        none), else the user's own; none to choose when there is only one."""
-        if request.user.is_superuser:
-            return OrganiserTeam.objects.all()
-        teams = selectors.teams_of(request.user)
-        return teams if teams.count() > 1 else OrganiserTeam.objects.none()
+        none), else the user's own; none to choose when there is only one. Read once per
+        request (the form, its fields and the fieldsets all ask)."""
+        if "_teams_to_choose" not in request.__dict__:
+            teams = list(
+                OrganiserTeam.objects.all()
+                if request.user.is_superuser
+                else selectors.teams_of(request.user)
+            )
+            request.__dict__["_teams_to_choose"] = (
+                teams if request.user.is_superuser or len(teams) > 1 else []
+            )
+        return request.__dict__["_teams_to_choose"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -264,17 +270,19 @@ class EventAdmin(TranslationAdmin, EventsiteModelAdmin):
 
         def __init__(self, *args, **kwargs):
             form.__init__(self, *args, **kwargs)
-            if not teams.exists():  # the creator's only team, or a superuser's choice of none
+            if not teams:  # the creator's only team, or a superuser's choice of none
                 self.fields.pop("organiser_team", None)
             elif "organiser_team" in self.fields:
-                self.fields["organiser_team"].queryset = teams
+                self.fields["organiser_team"].queryset = OrganiserTeam.objects.filter(
+                    pk__in=[team.pk for team in teams]
+                )
                 self.fields["organiser_team"].required = not superuser
 
         return type(form.__name__, (form,), {"__init__": __init__})
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None and self.teams_to_choose(request).exists():
+        if obj is None and self.teams_to_choose(request):
             return [(_("Organiser team"), {"fields": ["organiser_team"]}), *fieldsets]
         return fieldsets
 

@@ -39,14 +39,19 @@ class OrganiserTeamAdmin(EventsiteModelAdmin):
             return
         actor = Actor.organiser(request.user)
         team = form.instance.name
+        old_events = Event.objects.in_bulk(
+            [before[role.pk][0] for role, changed in formset.changed_objects if "event" in changed]
+        )
         for role in formset.new_objects:
             self._log_role(role.event, "team role given", [None, f"{team}: {role.role}"], actor)
         for role, changed_fields in formset.changed_objects:
             old_event_id, old_role = before[role.pk]
             if "event" in changed_fields:
-                old_event = Event.objects.get(pk=old_event_id)
                 self._log_role(
-                    old_event, "team role taken away", [f"{team}: {old_role}", None], actor
+                    old_events[old_event_id],
+                    "team role taken away",
+                    [f"{team}: {old_role}", None],
+                    actor,
                 )
                 self._log_role(role.event, "team role given", [None, f"{team}: {role.role}"], actor)
             else:

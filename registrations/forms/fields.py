@@ -97,9 +97,9 @@ def _consent_label() -> SafeString:
 _LARGEST_ID = 2**63 - 1
 
 
-def _is_model_id(value) -> bool:
+def is_model_id(value) -> bool:
     text = str(value)
-    return text.isascii() and text.isdigit() and int(text) <= _LARGEST_ID
+    return text.isascii() and text.isdigit() and len(text) <= len(str(_LARGEST_ID)) and int(text) <= _LARGEST_ID
 
 
 class ModelIdMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -107,7 +107,7 @@ class ModelIdMultipleChoiceField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         for item in value:
-            if not _is_model_id(item):  # answered before it reaches a query
+            if not is_model_id(item):  # answered before it reaches a query
                 raise ValidationError(
                     self.error_messages["invalid_choice"],
                     code="invalid_choice",

@@ -12,11 +12,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from registrations import selectors
+from registrations.forms.fields import is_model_id
 from registrations.models import Event, Registration
 from registrations.organiser_roles import Capability
 from registrations.services.action_log import Actor
@@ -80,7 +82,7 @@ def checkin_check_in(request: HttpRequest, slug: str) -> HttpResponse:
             event=event,
             actor=Actor.organiser(request.user),
             token=request.POST.get("code", ""),
-            registration_id=int(registration_id) if registration_id.isdigit() else None,
+            registration_id=int(registration_id) if is_model_id(registration_id) else None,
         )
     except ServiceError as error:
         outcome, message = "refused", error.message
@@ -127,5 +129,5 @@ def checked_in_time(moment: datetime | None, event: Event) -> str:
         return ""
     local = timezone.localtime(moment, event.tzinfo)
     if local.date() == timezone.localdate(timezone=event.tzinfo):
-        return local.strftime("%H:%M")
-    return local.strftime("%d %b %Y, %H:%M")
+        return date_format(local, "H:i")
+    return date_format(local, "d M Y, H:i")
